@@ -1,0 +1,234 @@
+"""The normalized feedback store and its neighbours: accounts, deals, themes, usage."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+
+
+class Lifecycle(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    CUSTOMER = "customer", "Customer"
+    CHURNED = "churned", "Churned"
+
+
+class Account(models.Model):
+    name = models.CharField(max_length=255)
+    domain = models.CharField(max_length=255, blank=True, db_index=True)
+    # One external id per source system, so each connector can find the account it is talking about.
+    salesforce_id = models.CharField(max_length=18, blank=True, null=True, unique=True)
+    zendesk_org_id = models.CharField(max_length=32, blank=True, null=True, unique=True)
+    lifecycle = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.PROSPECT)
+    arr = models.DecimalField("ARR", max_digits=14, decimal_places=2, default=0)
+    plan = models.CharField(max_length=64, blank=True)
+    industry = models.CharField(max_length=64, blank=True)
+    owner_csm = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_accounts",
+    )
+    churn_risk_score = models.PositiveSmallIntegerField(
+        default=0, help_text="0 (healthy) to 100 (about to churn); see CHURN_RISK_SCORE_THRESHOLD."
+    )
+    expansion_candidate = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["lifecycle", "arr"]), models.Index(fields=["owner_csm"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(churn_risk_score__lte=100), name="account_churn_risk_0_100"),
+            models.CheckConstraint(condition=Q(arr__gte=0), name="account_arr_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PLANNED = "planned", "On the roadmap"
+    SHIPPED = "shipped", "Shipped"
+    ARCHIVED = "archived", "Archived"
+
+
+class Theme(models.Model):
+    """A feature request or pain point that feedback is tagged with."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(
+        default=list, blank=True, help_text="Words or phrases; an item mentioning any of them is tagged."
+    )
+    status = models.CharField(max_length=16, choices=ThemeStatus.choices, default=ThemeStatus.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpportunityStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+
+class OpportunityType(models.TextChoices):
+    NEW = "new", "New business"
+    EXPANSION = "expansion", "Expansion"
+    RENEWAL = "renewal", "Renewal"
+
+
+class Opportunity(models.Model):
+    salesforce_id = models.CharField(max_length=18, unique=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="opportunities")
+    name = models.CharField(max_length=255)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    stage = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=8, choices=OpportunityStatus.choices, default=OpportunityStatus.OPEN)
+    close_date = models.DateField(null=True, blank=True)
+    opportunity_type = models.CharField(
+        max_length=16, choices=OpportunityType.choices, default=OpportunityType.NEW
+    )
+    is_priority = models.BooleanField(default=False, help_text="Flagged high-priority regardless of amount.")
+    blocking_themes = models.ManyToManyField(Theme, blank=True, related_name="blocked_opportunities")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-amount"]
+        verbose_name_plural = "opportunities"
+        indexes = [models.Index(fields=["status", "amount"]), models.Index(fields=["account", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.TextChoices):
+    SALESFORCE = "salesforce", "Salesforce"
+    ZENDESK = "zendesk", "Zendesk"
+    GONG = "gong", "Gong"
+    NPS = "nps", "NPS"
+    SURVEY = "survey", "Survey"
+    MANUAL = "manual", "Manual"
+
+
+class ItemKind(models.TextChoices):
+    NOTE = "note", "Note"
+    TICKET = "ticket", "Ticket"
+    CALL = "call", "Call"
+    NPS_RESPONSE = "nps_response", "NPS response"
+    SURVEY_ANSWER = "survey_answer", "Survey answer"
+    MANUAL = "manual", "Manual entry"
+
+
+class FeedbackItem(models.Model):
+    """One thing a customer said, in any source. `(source, external_id)` identifies it across re-syncs."""
+
+    source = models.CharField(max_length=16, choices=Source.choices)
+    external_id = models.CharField(max_length=128)
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    kind = models.CharField(max_length=16, choices=ItemKind.choices)
+    title = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    url = models.URLField(max_length=1000, blank=True, help_text="The record in the source system.")
+    author = models.CharField(max_length=255, blank=True, help_text="Who said it (customer contact or rep).")
+    occurred_at = models.DateTimeField()
+    nps_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The account's segments when this was said: a churned account's old complaints stay "customer" feedback.
+    segment_snapshot = models.JSONField(default=list, blank=True)
+    arr_snapshot = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    raw = models.JSONField(
+        default=dict, blank=True, help_text="The vendor record as received, for re-mapping."
+    )
+    # Maintained by a PostgreSQL trigger (migration 0002); empty on SQLite, where search falls back to LIKE.
+    search_vector = SearchVectorField(null=True, editable=False)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="logged_feedback",
+    )
+    themes = models.ManyToManyField(Theme, through="FeedbackTheme", related_name="items", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], name="feedback_item_source_external_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(nps_score__isnull=True) | Q(nps_score__lte=10), name="feedback_item_nps_0_10"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-occurred_at"], name="feedback_occurred_idx"),
+            models.Index(fields=["source", "-occurred_at"], name="feedback_source_time_idx"),
+            models.Index(fields=["account", "-occurred_at"], name="feedback_account_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_source_display()} {self.external_id}"
+
+
+class TagOrigin(models.TextChoices):
+    RULE = "rule", "Keyword rule"
+    PERSON = "person", "Person"
+
+
+class FeedbackTheme(models.Model):
+    """An item tagged with a theme, by a rule or a person.
+
+    A person's untag is kept as a row with `removed=True` so keyword rules never tag it again.
+    """
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="theme_links")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="item_links")
+    origin = models.CharField(max_length=8, choices=TagOrigin.choices, default=TagOrigin.RULE)
+    tagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    tagged_at = models.DateTimeField(auto_now_add=True)
+    removed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "theme"], name="feedback_theme_once")]
+        indexes = [models.Index(fields=["theme", "item"], name="feedback_theme_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.theme_id} ({self.origin})"
+
+
+class UsageMetric(models.Model):
+    """The quantitative side: one account's value of one metric on one day."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage_metrics")
+    metric = models.CharField(max_length=64)
+    date = models.DateField()
+    value = models.FloatField()
+
+    class Meta:
+        ordering = ["account", "metric", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "metric", "date"], name="usage_metric_once_per_day")
+        ]
+        indexes = [models.Index(fields=["metric", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.metric} {self.date}: {self.value}"

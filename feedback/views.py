@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from feedback import selectors
+from productops.navigation import PILLAR_ROLES
+from productops.roles import role_required
+
+
+@role_required(*PILLAR_ROLES["feedback"])
+def overview(request: HttpRequest) -> HttpResponse:
+    context = {"totals": selectors.store_totals(), "items": selectors.recent_items(25)}
+    return render(request, "feedback/overview.html", context)
+
+
+@role_required(*PILLAR_ROLES["reports"])
+def reports(request: HttpRequest) -> HttpResponse:
+    weeks = 26
+    labels = selectors.week_labels(weeks=weeks)
+    series = {
+        key: selectors.weekly_item_counts(key, weeks=weeks) for key in ("churn_risk", "expansion", "prospect")
+    }
+    chart = {
+        "labels": selectors.week_display_labels(labels),
+        "datasets": [
+            {"label": label, "data": [series[key].get(week, 0) for week in labels]}
+            for key, label in (
+                ("churn_risk", "Churn-risk accounts"),
+                ("expansion", "Expansion accounts"),
+                ("prospect", "Prospects"),
+            )
+        ],
+    }
+    return render(request, "feedback/reports.html", {"chart": chart, "weeks": weeks})

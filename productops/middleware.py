@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+# Paths reachable without a session. The API is not here: DRF answers anonymous calls with 401 itself.
+PUBLIC_PREFIXES: tuple[str, ...] = ("/accounts/login/", "/healthz", "/static/", "/api/")
+
+
+class LoginRequiredEverywhereMiddleware:
+    """Every HTML page requires login, so a view that forgets a decorator still shows nothing to strangers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            if request.path.startswith("/admin/"):
+                return self.get_response(request)
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return self.get_response(request)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from productops.health import health_report
+from productops.roles import home_url_for, primary_role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to the page their role comes for."""
+    if primary_role(request.user) is None:
+        return redirect("no-role")
+    return redirect(home_url_for(request.user))
+
+
+@login_required
+def no_role(request: HttpRequest) -> HttpResponse:
+    return render(request, "no_role.html", status=403)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    healthy, report = health_report()
+    return JsonResponse({"status": "ok" if healthy else "down", **report}, status=200 if healthy else 503)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
