@@ -33,17 +33,29 @@ print("EMBEDDED-OK")
 
 
 def test_make_run_path_works_on_sqlite_with_eager_celery(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env["SQLITE_PATH"] = str(tmp_path / "embedded.sqlite3")
 
     def manage(*args: str, stdin: str | None = None) -> str:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=300
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
     manage("migrate", "--no-input", "-v0")
-    assert "Demo logins" in manage("seed_demo", "--if-empty", "--accounts", "40", "--items", "400", "--no-progress")
+    assert "Demo logins" in manage(
+        "seed_demo", "--if-empty", "--accounts", "40", "--items", "400", "--no-progress"
+    )
     assert "not seeding" in manage("seed_demo", "--if-empty", "--no-progress")
     assert "EMBEDDED-OK" in manage("shell", "-c", SCRIPT)

@@ -13,7 +13,13 @@ WHEN = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
 def _item(**overrides) -> FeedbackItem:
-    fields = {"source": Source.ZENDESK, "external_id": "1", "kind": "ticket", "title": "t", "occurred_at": WHEN}
+    fields = {
+        "source": Source.ZENDESK,
+        "external_id": "1",
+        "kind": "ticket",
+        "title": "t",
+        "occurred_at": WHEN,
+    }
     return FeedbackItem.objects.create(**{**fields, **overrides})
 
 
@@ -24,7 +30,9 @@ def test_suite_runs_on_postgresql():
 def test_duplicate_source_and_external_id_is_rejected_by_the_database():
     _item()
     with pytest.raises(IntegrityError), transaction.atomic():
-        FeedbackItem.objects.bulk_create([FeedbackItem(source=Source.ZENDESK, external_id="1", kind="ticket", occurred_at=WHEN)])
+        FeedbackItem.objects.bulk_create(
+            [FeedbackItem(source=Source.ZENDESK, external_id="1", kind="ticket", occurred_at=WHEN)]
+        )
     # the same external id from another source is a different record
     _item(source=Source.SALESFORCE)
     assert FeedbackItem.objects.count() == 2
@@ -57,7 +65,9 @@ def test_usage_metric_once_per_account_metric_and_day():
 
 def test_search_vector_is_maintained_and_stemmed_by_the_database():
     item = _item(title="Reporting is broken", body="Our dashboards are loading slowly")
-    matches = FeedbackItem.objects.extra(where=["search_vector @@ plainto_tsquery('english', %s)"], params=["dashboard"])
+    matches = FeedbackItem.objects.extra(
+        where=["search_vector @@ plainto_tsquery('english', %s)"], params=["dashboard"]
+    )
     assert list(matches) == [item]
     item.body = "Nothing about that any more"
     item.save()

@@ -75,7 +75,9 @@ def test_api_accepts_basic_auth_and_rejects_a_bad_password(make_user):
 def test_login_page_logs_a_demo_style_user_in_and_shows_the_layout(make_user):
     make_user("casey", Role.CSM, password="a-good-password")
     client = Client()
-    response = client.post("/accounts/login/", {"username": "casey", "password": "a-good-password"}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "casey", "password": "a-good-password"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/readiness/"
     html = response.content.decode()
     assert "casey" in html and ">CSM<" in html

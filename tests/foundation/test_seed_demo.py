@@ -17,11 +17,34 @@ SMALL = ["--accounts", "60", "--items", "900", "--anchor", "2026-06-30", "--no-p
 def _fingerprint() -> str:
     """A hash of the store's content, independent of primary keys and timestamps."""
     rows = [
-        *Account.objects.order_by("salesforce_id").values_list("name", "domain", "lifecycle", "arr", "churn_risk_score", "expansion_candidate", "owner_csm__username"),
-        *Opportunity.objects.order_by("salesforce_id").values_list("salesforce_id", "account__name", "amount", "status", "opportunity_type", "close_date"),
-        *FeedbackItem.objects.order_by("external_id").values_list("external_id", "source", "account__name", "title", "body", "occurred_at", "nps_score", "segment_snapshot"),
-        *FeedbackTheme.objects.order_by("item__external_id", "theme__name").values_list("item__external_id", "theme__name"),
-        *UsageMetric.objects.order_by("account__name", "metric", "date").values_list("account__name", "metric", "date", "value"),
+        *Account.objects.order_by("salesforce_id").values_list(
+            "name",
+            "domain",
+            "lifecycle",
+            "arr",
+            "churn_risk_score",
+            "expansion_candidate",
+            "owner_csm__username",
+        ),
+        *Opportunity.objects.order_by("salesforce_id").values_list(
+            "salesforce_id", "account__name", "amount", "status", "opportunity_type", "close_date"
+        ),
+        *FeedbackItem.objects.order_by("external_id").values_list(
+            "external_id",
+            "source",
+            "account__name",
+            "title",
+            "body",
+            "occurred_at",
+            "nps_score",
+            "segment_snapshot",
+        ),
+        *FeedbackTheme.objects.order_by("item__external_id", "theme__name").values_list(
+            "item__external_id", "theme__name"
+        ),
+        *UsageMetric.objects.order_by("account__name", "metric", "date").values_list(
+            "account__name", "metric", "date", "value"
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 

@@ -65,7 +65,11 @@ def test_expansion_by_flag_or_open_expansion_deal():
 
 
 @override_settings(
-    ARR_TIERS=[("smb", "SMB", Decimal(0)), ("mid_market", "Mid", Decimal(25000)), ("enterprise", "Ent", Decimal(100000))]
+    ARR_TIERS=[
+        ("smb", "SMB", Decimal(0)),
+        ("mid_market", "Mid", Decimal(25000)),
+        ("enterprise", "Ent", Decimal(100000)),
+    ]
 )
 def test_arr_tiers_have_inclusive_lower_bounds():
     for arr in ("0", "24999.99", "25000", "99999.99", "100000", "5000000"):
@@ -82,7 +86,9 @@ def test_python_segments_agree_with_the_queries():
     _deal(account, "60000", 1, opportunity_type=OpportunityType.EXPANSION)
     computed = set(segments.segments_of(account))
     queried = {s.key for s in segments.segments() if account.name in _in(s.key)}
-    assert computed == queried == {"customer", "churn_risk", "high_priority_deal", "expansion", "arr_enterprise"}
+    assert (
+        computed == queried == {"customer", "churn_risk", "high_priority_deal", "expansion", "arr_enterprise"}
+    )
 
 
 def test_unknown_segment_is_a_clear_error():

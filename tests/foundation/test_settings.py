@@ -13,7 +13,9 @@ from productops import env
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("On", True), ("false", False), ("0", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("1", True), ("On", True), ("false", False), ("0", False)]
+)
 def test_env_bool_accepts_the_usual_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("SOME_SWITCH", raw)
     assert env.env_bool("SOME_SWITCH") is expected
@@ -38,9 +40,16 @@ def test_a_bad_number_names_the_variable(monkeypatch):
 
 
 def _manage(*args: str, extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **extra_env}, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **extra_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
