@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from feedback import demo_catalogue as cat
@@ -32,6 +33,7 @@ from feedback.models import (
     UsageMetric,
 )
 from feedback.segments import segments_of
+from productops.bulk import allocate_ids, insert_rows
 
 MAX_ACCOUNTS = 1_000_000
 MAX_ITEMS = 20_000_000
@@ -332,15 +334,25 @@ def _pick_account(rng: random.Random, plans: list[_AccountPlan], cumulative: lis
     return plans[low]
 
 
+ITEM_COLUMNS = (
+    "source", "external_id", "account_id", "kind", "title", "body", "url", "author", "occurred_at",
+    "nps_score", "segment_snapshot", "arr_snapshot", "raw", "created_at", "updated_at",
+)  # fmt: skip
+LINK_COLUMNS = ("item_id", "theme_id", "origin", "tagged_at", "removed")
+
+
 def _generate_items(
     rng: random.Random, plans: list[_AccountPlan], options: DemoOptions
-) -> Iterator[tuple[FeedbackItem, list[int]]]:
+) -> Iterator[tuple[tuple, list[int]]]:
+    """Yield (item row in ITEM_COLUMNS order, indexes of the themes it talks about)."""
     cumulative: list[int] = []
     running = 0
     for plan in plans:
         running += plan.weight
         cumulative.append(running)
     sources = [source for source, weight in SOURCE_WEIGHTS for _ in range(weight)]
+    raw = {"generated_by": "seed_demo", "seed": options.seed}
+    now = timezone.now()
     for n in range(options.items):
         plan = _pick_account(rng, plans, cumulative)
         account = plan.account
@@ -358,22 +370,12 @@ def _generate_items(
         title, body, author = _item_text(rng, source, theme_indexes, account, score)
         external_id = f"demo-{n}"
         url_template = URL_BY_SOURCE[source]
-        item = FeedbackItem(
-            source=source,
-            external_id=external_id,
-            account=account,
-            kind=KIND_BY_SOURCE[source],
-            title=title[:500],
-            body=body,
-            url=url_template.format(n=external_id) if url_template else "",
-            author=author,
-            occurred_at=_occurred_at(rng, options.anchor, at_risk),
-            nps_score=score,
-            segment_snapshot=plan.segments,
-            arr_snapshot=account.arr,
-            raw={"generated_by": "seed_demo", "seed": options.seed},
-        )
-        yield item, theme_indexes
+        row = (
+            str(source), external_id, account.pk, str(KIND_BY_SOURCE[source]), title[:500], body,
+            url_template.format(n=external_id) if url_template else "", author,
+            _occurred_at(rng, options.anchor, at_risk), score, plan.segments, account.arr, raw, now, now,
+        )  # fmt: skip
+        yield row, theme_indexes
 
 
 def _make_items(
@@ -384,18 +386,24 @@ def _make_items(
     progress: ProgressFn,
 ) -> tuple[int, int]:
     items_made = links_made = 0
-    chunk: list[tuple[FeedbackItem, list[int]]] = []
+    chunk: list[tuple[tuple, list[int]]] = []
+    now = timezone.now()
 
     def flush() -> None:
         nonlocal items_made, links_made
         with transaction.atomic():
-            FeedbackItem.objects.bulk_create([item for item, _ in chunk], batch_size=1000)
+            ids = allocate_ids(FeedbackItem, len(chunk))
+            insert_rows(
+                FeedbackItem,
+                ("id", *ITEM_COLUMNS),
+                ((pk, *row) for pk, (row, _) in zip(ids, chunk, strict=True)),
+            )
             links = [
-                FeedbackTheme(item_id=item.pk, theme_id=themes[i].pk, origin=TagOrigin.RULE)
-                for item, theme_indexes in chunk
+                (pk, themes[i].pk, TagOrigin.RULE.value, now, False)
+                for pk, (_row, theme_indexes) in zip(ids, chunk, strict=True)
                 for i in theme_indexes
             ]
-            FeedbackTheme.objects.bulk_create(links, batch_size=1000)
+            insert_rows(FeedbackTheme, LINK_COLUMNS, links)
         items_made += len(chunk)
         links_made += len(links)
         progress(len(chunk))
