@@ -1,12 +1,204 @@
+"""Readiness pages: the board, a release with its checklist, the kit, and the release form."""
+
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from feedback.models import Account
 from productops.navigation import PILLAR_ROLES
-from productops.roles import role_required
+from productops.roles import Role, has_any_role, role_required
+from readiness import selectors, services
+from readiness.forms import AddAccountForm, FaqForm, ReleaseForm, TickForm
+from readiness.models import Category, ChecklistItem, FaqEntry, Release
+
+READ_ROLES = PILLAR_ROLES["readiness"]
+EDIT_ROLES = (Role.PM, Role.PRODUCT_OPS)
+FAQ_ROLES = (Role.PM, Role.PRODUCT_OPS, Role.CSM)
 
 
-@role_required(*PILLAR_ROLES["readiness"])
+@role_required(*READ_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "readiness/index.html")
+    is_csm = has_any_role(request.user, [Role.CSM])
+    only_mine = request.GET.get("mine", "1" if is_csm else "0") == "1"
+    rows = selectors.board(today=timezone.localdate(), user=request.user, only_mine=only_mine)
+    context = {"rows": rows, "only_mine": only_mine, "can_edit": has_any_role(request.user, EDIT_ROLES)}
+    return render(request, "readiness/index.html", context)
+
+
+def _release_context(
+    request: HttpRequest, release: Release, tick_errors: dict[int, str] | None = None
+) -> dict:
+    today = timezone.localdate()
+    items = list(selectors.checklist_with_history(release))
+    readiness = selectors.readiness_of(items, release.launch_date, today)
+    by_category = [
+        (label, [item for item in items if item.category == key]) for key, label in Category.choices
+    ]
+    return {
+        "release": release,
+        "readiness": readiness,
+        "by_category": [(label, group) for label, group in by_category if group],
+        "today": today,
+        "window_days": settings.READINESS_WINDOW_DAYS,
+        "can_tick": {item.pk: services.can_tick(request.user, item) for item in items},
+        "tick_errors": tick_errors or {},
+        "can_edit": has_any_role(request.user, EDIT_ROLES),
+        "history": selectors.release_history(release),
+        "evidence": selectors.validation_evidence(release)
+        if any(i.category == Category.VALIDATION for i in items)
+        else None,
+    }
+
+
+def _release(pk: int) -> Release:
+    return get_object_or_404(Release.objects.select_related("pm_owner").prefetch_related("themes"), pk=pk)
+
+
+@role_required(*READ_ROLES)
+def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    release = _release(pk)
+    return render(request, "readiness/release.html", _release_context(request, release))
+
+
+def _checklist_response(
+    request: HttpRequest, item: ChecklistItem, errors: dict[int, str] | None = None
+) -> HttpResponse:
+    release = _release(item.release_id)
+    context = _release_context(request, release, errors)
+    if request.htmx:
+        return render(request, "readiness/release.html#checklist", context, status=400 if errors else 200)
+    if errors:
+        return render(request, "readiness/release.html", context, status=400)
+    return redirect("readiness:release", pk=release.pk)
+
+
+@require_POST
+@role_required(*READ_ROLES)
+def item_tick(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ChecklistItem, pk=pk)
+    form = TickForm(request.POST)
+    if not form.is_valid():
+        return _checklist_response(request, item, {item.pk: "Enter a valid http(s) link."})
+    try:
+        services.item_tick(item=item, actor=request.user, evidence_url=form.cleaned_data["evidence_url"])
+    except ValidationError as exc:
+        return _checklist_response(
+            request, item, {item.pk: " ".join(exc.message_dict.get("evidence_url", exc.messages))}
+        )
+    return _checklist_response(request, item)
+
+
+@require_POST
+@role_required(*READ_ROLES)
+def item_untick(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ChecklistItem, pk=pk)
+    services.item_untick(item=item, actor=request.user)
+    return _checklist_response(request, item)
+
+
+@require_POST
+@role_required(*EDIT_ROLES)
+def checklist_open(request: HttpRequest, pk: int) -> HttpResponse:
+    release = _release(pk)
+    try:
+        items = services.checklist_open(release=release, actor=request.user)
+        messages.success(request, f"Opened the checklist: {len(items)} items with owners and due dates.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("readiness:release", pk=pk)
+
+
+@role_required(*EDIT_ROLES)
+def release_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    release = _release(pk) if pk else None
+    old_launch = release.launch_date if release else None
+    form = ReleaseForm(
+        request.POST or None, instance=release, initial={} if release else {"pm_owner": request.user.pk}
+    )
+    if request.method == "POST" and form.is_valid():
+        new_launch = form.cleaned_data["launch_date"]
+        saved = form.save(commit=False)
+        if old_launch is not None:
+            saved.launch_date = old_launch  # moved below, so open due dates move with it
+        saved.save()
+        form.save_m2m()
+        if old_launch is not None and new_launch != old_launch:
+            moved = services.release_set_launch_date(
+                release=saved, launch_date=new_launch, actor=request.user
+            )
+            messages.info(request, f"Launch moved to {new_launch}; {moved} open due dates moved with it.")
+        if release is None:
+            services.release_refresh_affected_accounts(release=saved)
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("readiness:release", pk=saved.pk)
+    return render(request, "readiness/release_form.html", {"form": form, "release": release})
+
+
+@require_POST
+@role_required(*EDIT_ROLES)
+def release_accounts(request: HttpRequest, pk: int) -> HttpResponse:
+    release = _release(pk)
+    action = request.POST.get("action")
+    if action == "refresh":
+        count = services.release_refresh_affected_accounts(release=release)
+        messages.success(request, f"{count} accounts gave feedback on the linked themes.")
+    elif action == "remove":
+        release.affected_accounts.remove(*Account.objects.filter(pk=request.POST.get("account")))
+    elif action == "add":
+        form = AddAccountForm(request.POST)
+        name = form.data.get("name", "").strip()
+        account = (
+            Account.objects.filter(Q(name__iexact=name) | Q(domain__iexact=name)).first() if name else None
+        )
+        if account is None:
+            messages.error(request, f"No account is called {name!r}.")
+        else:
+            release.affected_accounts.add(account)
+    return redirect("readiness:kit", pk=pk)
+
+
+@role_required(*READ_ROLES)
+def kit(request: HttpRequest, pk: int) -> HttpResponse:
+    release = _release(pk)
+    form = FaqForm()
+    can_edit_faq = has_any_role(request.user, FAQ_ROLES)
+    if request.method == "POST":
+        if not can_edit_faq:
+            raise PermissionDenied("Your role may not edit the FAQ.")
+        form = FaqForm(request.POST)
+        if form.is_valid():
+            entry = form.save(commit=False)
+            entry.release = release
+            entry.position = release.faq.count()
+            entry.save()
+            messages.success(request, "Added to the FAQ.")
+            return redirect("readiness:kit", pk=pk)
+    faq = list(release.faq.all())
+    context = {
+        "release": release,
+        "faq": [entry for entry in faq if not entry.for_high_risk],
+        "high_risk_faq": [entry for entry in faq if entry.for_high_risk],
+        "high_risk": selectors.high_risk_accounts(release, user=request.user),
+        "accounts_by_owner": selectors.affected_accounts_by_owner(release),
+        "form": form,
+        "can_edit_faq": can_edit_faq,
+        "can_edit": has_any_role(request.user, EDIT_ROLES),
+        "add_account_form": AddAccountForm(),
+    }
+    return render(request, "readiness/kit.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@role_required(*FAQ_ROLES)
+def faq_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(FaqEntry, pk=pk)
+    entry.delete()
+    messages.success(request, "Removed from the FAQ.")
+    return redirect("readiness:kit", pk=entry.release_id)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from productops.env import env_bool, env_decimal, env_int, env_list, env_str
 
@@ -158,6 +159,21 @@ ARR_TIERS = [
 # --- Feedback / VOC (issue: VOC) ---------------------------------------------------------------------------------
 
 # --- Readiness (issue: launch readiness) -------------------------------------------------------------------------
+# A major release's checklist opens this many days before launch (the framework says 4-8 weeks).
+READINESS_WINDOW_DAYS = env_int("READINESS_WINDOW_DAYS", 56, minimum=1)
+# Owners are reminded of items due within this many days, and of overdue ones.
+READINESS_REMINDER_DAYS = env_int("READINESS_REMINDER_DAYS", 3, minimum=0)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "productops@localhost")
+CELERY_BEAT_SCHEDULE["readiness-open-checklists"] = {
+    "task": "readiness.tasks.open_due_checklists",
+    "schedule": timedelta(hours=6),
+    "options": {"expires": 3600},
+}
+CELERY_BEAT_SCHEDULE["readiness-reminders"] = {
+    "task": "readiness.tasks.send_reminders",
+    "schedule": crontab(hour=8, minute=0),
+    "options": {"expires": 6 * 3600},
+}
 
 LOGGING = {
     "version": 1,

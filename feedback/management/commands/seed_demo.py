@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from feedback import demo
 from feedback.demo_catalogue import DEMO_PASSWORD, DEMO_USERS
+from readiness.demo import flush_readiness_demo, seed_readiness_demo
 
 
 def _date(value: str) -> date:
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                     "The store already has data. Use --flush to replace it, or --if-empty to leave it alone."
                 )
             self.stdout.write("Deleting the existing store (--flush)…")
+            flush_readiness_demo()
             demo.flush_store()
         with tqdm(
             total=options.items,
@@ -64,11 +66,12 @@ class Command(BaseCommand):
             dynamic_ncols=True,
         ) as bar:
             summary = demo.seed_demo(options, progress=bar.update)
+        releases = seed_readiness_demo(anchor=options.anchor)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {summary.accounts:,} accounts, {summary.opportunities:,} opportunities, "
                 f"{summary.themes} themes, {summary.items:,} feedback items ({summary.theme_links:,} theme links), "
-                f"{summary.usage_metrics:,} usage metrics (seed {options.seed}, anchor {options.anchor})."
+                f"{summary.usage_metrics:,} usage metrics, {releases} releases (seed {options.seed}, anchor {options.anchor})."
             )
         )
         self._print_logins()

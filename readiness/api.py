@@ -1,0 +1,151 @@
+"""Readiness API: releases (CRUD for PM / Product Ops), checklist items (tick / untick / owner / due), summaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from feedback.models import Theme
+from productops.navigation import PILLAR_ROLES
+from productops.roles import Role
+from readiness import selectors, services
+from readiness.models import ChecklistItem, Release
+
+
+def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    pm_owner = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+    themes = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Release
+        fields = [
+            "id", "name", "description", "customer_change", "launch_date", "tier", "status", "pm_owner", "themes",
+            "video_url", "in_app_guide_url", "help_article_url", "checklist_opened_at",
+        ]  # fmt: skip
+        read_only_fields = ["checklist_opened_at"]
+
+    def validate_pm_owner(self, user: Any) -> Any:
+        if not user.groups.filter(name=Role.PM).exists():
+            raise serializers.ValidationError(f"{user.username} is not a PM.")
+        return user
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ChecklistItem
+        fields = [
+            "id", "release", "title", "category", "owner_role", "owner", "due_date", "needs_evidence",
+            "evidence_url", "done_at", "done_by",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class TickSerializer(serializers.Serializer):
+    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+
+
+class ItemUpdateSerializer(serializers.Serializer):
+    owner = serializers.CharField(required=False, max_length=150)
+    due_date = serializers.DateField(required=False)
+
+
+class ReleaseViewSet(viewsets.ModelViewSet):
+    allowed_roles = PILLAR_ROLES["readiness"]
+    write_roles = (Role.PM, Role.PRODUCT_OPS)
+    serializer_class = ReleaseSerializer
+    queryset = (
+        Release.objects.select_related("pm_owner").prefetch_related("themes").order_by("launch_date", "id")
+    )
+
+    def perform_update(self, serializer: ReleaseSerializer) -> None:
+        release = serializer.instance
+        new_launch = serializer.validated_data.pop("launch_date", release.launch_date)
+        serializer.save()
+        services.release_set_launch_date(release=release, launch_date=new_launch, actor=self.request.user)
+
+    @action(detail=True, methods=["get"])
+    def readiness(self, request: Request, pk: str | None = None) -> Response:
+        release = self.get_object()
+        summary = selectors.release_readiness(release, timezone.localdate())
+        return Response(
+            {
+                "release": release.pk,
+                "total": summary.total,
+                "done": summary.done,
+                "percent": summary.percent,
+                "overdue": summary.overdue,
+                "due_within_week": summary.due_within_week,
+                "days_to_launch": summary.days_to_launch,
+                "risk": summary.risk,
+                "risk_score": summary.risk_score,
+                "headline": summary.headline,
+                "categories": [
+                    {"category": c.key, "done": c.done, "total": c.total, "percent": c.percent}
+                    for c in summary.categories
+                ],
+            }
+        )
+
+
+class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Read for every readiness role; tick / untick for owners, their role, CSMs and Product Ops."""
+
+    allowed_roles = PILLAR_ROLES["readiness"]
+    write_roles = (Role.PM, Role.PRODUCT_OPS, Role.CSM, Role.SALES, Role.CPO)  # object rules live in services
+    serializer_class = ChecklistItemSerializer
+
+    def get_queryset(self) -> Any:
+        items = ChecklistItem.objects.select_related("owner", "done_by").order_by(
+            "release_id", "position", "id"
+        )
+        release = self.request.query_params.get("release")
+        if release is not None:
+            if not release.isdigit():
+                raise ValidationError({"release": "Must be a release id."})
+            items = items.filter(release_id=int(release))
+        return items
+
+    def _run(self, func: Any, **kwargs: Any) -> Response:
+        try:
+            item = func(item=self.get_object(), actor=self.request.user, **kwargs)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from exc
+        return Response(ChecklistItemSerializer(item).data)
+
+    @action(detail=True, methods=["post"])
+    def tick(self, request: Request, pk: str | None = None) -> Response:
+        payload = TickSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._run(services.item_tick, evidence_url=payload.validated_data.get("evidence_url", ""))
+
+    @action(detail=True, methods=["post"])
+    def untick(self, request: Request, pk: str | None = None) -> Response:
+        return self._run(services.item_untick)
+
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        payload = ItemUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        return self._run(
+            services.item_update, owner_username=data.get("owner"), due_date=data.get("due_date")
+        )

@@ -1,0 +1,250 @@
+"""Reads for launch readiness: scores and risk, the board, the validation evidence and the kit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
+
+from feedback import segments
+from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, UsageMetric
+from readiness.models import Category, ChecklistItem, ItemEvent, Release, ReleaseStatus
+
+
+@dataclass(frozen=True)
+class CategoryProgress:
+    key: str
+    label: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass
+class Readiness:
+    total: int
+    done: int
+    overdue: int
+    due_within_week: int
+    days_to_launch: int
+    categories: list[CategoryProgress] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def risk_score(self) -> int:
+        """Higher is worse. Overdue work counts most; unfinished work weighs more as launch nears.
+
+        10 per overdue item + 3 per item due within a week + up to 40 for the unfinished share, scaled by how much
+        of the readiness window has passed. A launched or checklist-less release scores 0.
+        """
+        if self.total == 0:
+            return 0
+        window = settings.READINESS_WINDOW_DAYS
+        pressure = min(1.0, max(0.0, 1 - self.days_to_launch / window)) if window else 1.0
+        unfinished = 1 - self.done / self.total
+        return round(10 * self.overdue + 3 * self.due_within_week + 40 * unfinished * pressure)
+
+    @property
+    def risk(self) -> str:
+        if self.total == 0:
+            return "none"
+        if (self.overdue and self.days_to_launch <= 14) or self.risk_score >= 30:
+            return "high"
+        if self.overdue or self.risk_score >= 10:
+            return "medium"
+        return "low"
+
+    @property
+    def headline(self) -> str:
+        days = self.days_to_launch
+        when = (
+            f"in {days} day{'s' * (days != 1)}"
+            if days > 0
+            else ("today" if days == 0 else f"{-days} days ago")
+        )
+        return f"Launch {when} with {self.percent}% ready"
+
+
+def readiness_of(items: list[ChecklistItem], launch_date: date, today: date) -> Readiness:
+    """Pure arithmetic over a release's items, so the board can compute it from prefetched rows."""
+    open_items = [item for item in items if item.done_at is None]
+    categories = []
+    for key, label in Category.choices:
+        in_category = [item for item in items if item.category == key]
+        if in_category:
+            done = sum(1 for item in in_category if item.done_at is not None)
+            categories.append(CategoryProgress(key, label, done, len(in_category)))
+    return Readiness(
+        total=len(items),
+        done=len(items) - len(open_items),
+        overdue=sum(1 for item in open_items if item.due_date < today),
+        due_within_week=sum(
+            1 for item in open_items if today <= item.due_date <= date.fromordinal(today.toordinal() + 7)
+        ),
+        days_to_launch=(launch_date - today).days,
+        categories=categories,
+    )
+
+
+def release_readiness(release: Release, today: date) -> Readiness:
+    return readiness_of(list(release.checklist.all()), release.launch_date, today)
+
+
+@dataclass
+class BoardRow:
+    release: Release
+    readiness: Readiness
+    my_accounts: int
+
+
+def board(*, today: date, user: Any = None, only_mine: bool = False) -> list[BoardRow]:
+    """Upcoming releases, riskiest first. `only_mine`: those touching accounts the user owns as CSM."""
+    releases = (
+        Release.objects.exclude(status=ReleaseStatus.LAUNCHED)
+        .select_related("pm_owner")
+        .prefetch_related("checklist", "themes")
+        .annotate(
+            my_accounts=Count("affected_accounts", filter=Q(affected_accounts__owner_csm=user), distinct=True)
+            if user is not None
+            else Count("pk", filter=Q(pk__isnull=True))
+        )
+    )
+    if only_mine and user is not None:
+        releases = releases.filter(my_accounts__gt=0)
+    rows = [
+        BoardRow(r, readiness_of(list(r.checklist.all()), r.launch_date, today), r.my_accounts)
+        for r in releases
+    ]
+    return sorted(rows, key=lambda row: (-row.readiness.risk_score, row.release.launch_date, row.release.pk))
+
+
+def checklist_with_history(release: Release) -> QuerySet[ChecklistItem]:
+    return release.checklist.select_related("owner", "done_by").prefetch_related(
+        Prefetch("events", queryset=ItemEvent.objects.select_related("actor"))
+    )
+
+
+def release_history(release: Release, limit: int = 50) -> QuerySet[ItemEvent]:
+    """Changes after the checklist opened (the opening itself is one line on the page, not one per item)."""
+    events = ItemEvent.objects.filter(item__release=release).exclude(action=ItemEvent.Action.OPENED)
+    return events.select_related("item", "actor")[:limit]
+
+
+def theme_feedback(release: Release) -> QuerySet[FeedbackItem]:
+    """Items tagged with any of the release's themes (a person's untag excluded), each once."""
+    tagged = FeedbackTheme.objects.filter(theme__in=release.themes.all(), removed=False).values("item_id")
+    return FeedbackItem.objects.filter(pk__in=tagged)
+
+
+@dataclass
+class ValidationEvidence:
+    total_items: int
+    by_source: list[tuple[str, int]]
+    by_segment: list[tuple[str, int]]
+    accounts: list[dict[str, Any]]
+
+
+def validation_evidence(release: Release, *, account_limit: int = 12) -> ValidationEvidence:
+    """The feedback behind the release's themes beside the usage of the accounts that asked."""
+    items = theme_feedback(release)
+    source_labels = dict(Source.choices)
+    by_source = [
+        (source_labels.get(row["source"], row["source"]), row["n"])
+        for row in items.order_by().values("source").annotate(n=Count("id")).order_by("-n")
+    ]
+    by_segment = []
+    for segment in segments.segments():
+        count = items.filter(segments.item_q(segment.key)).count()
+        if count:
+            by_segment.append((segment.label, count))
+    asking = (
+        Account.objects.filter(feedback__in=items)
+        .annotate(asks=Count("feedback", filter=Q(feedback__in=items), distinct=True))
+        .order_by("-asks", "-arr")[:account_limit]
+    )
+    asking = list(asking)
+    usage = _usage_series([a.pk for a in asking], metric="active_users")
+    accounts = [{"account": a, "asks": a.asks, "usage": usage.get(a.pk, [])} for a in asking]
+    return ValidationEvidence(items.count(), by_source, by_segment, accounts)
+
+
+def _usage_series(account_ids: list[int], *, metric: str) -> dict[int, list[float]]:
+    series: dict[int, list[float]] = {}
+    rows = UsageMetric.objects.filter(account_id__in=account_ids, metric=metric).order_by("date")
+    for account_id, value in rows.values_list("account_id", "value"):
+        series.setdefault(account_id, []).append(value)
+    return series
+
+
+@dataclass
+class HighRiskAccount:
+    account: Account
+    reasons: list[str]
+    quotes: list[FeedbackItem]
+
+
+@dataclass
+class HighRiskList:
+    rows: list[HighRiskAccount]
+    total: int
+
+
+def high_risk_accounts(
+    release: Release, *, user: Any = None, limit: int = 12, quotes_per_account: int = 2
+) -> HighRiskList:
+    """Churn-risk or high-ARR accounts that gave feedback on the release's themes, with what they said.
+
+    The viewer's own accounts come first, then by churn risk and ARR; `limit` keeps the kit readable.
+    """
+    high_arr = segments.arr_tiers()[-1][2]
+    risky = (
+        Account.objects.filter(segments.account_q("churn_risk") | Q(arr__gte=high_arr))
+        .filter(pk__in=theme_feedback(release).values("account_id"))
+        .select_related("owner_csm")
+    )
+    mine_first = Case(When(owner_csm=user, then=0), default=1) if user is not None else Value(1)
+    accounts = list(risky.order_by(mine_first, "-churn_risk_score", "-arr", "pk")[:limit])
+    quotes: dict[int, list[FeedbackItem]] = {}
+    latest_per_account = (
+        theme_feedback(release)
+        .filter(account__in=accounts)
+        .annotate(rank=Window(RowNumber(), partition_by=F("account_id"), order_by=F("occurred_at").desc()))
+        .filter(rank__lte=quotes_per_account)
+        .order_by("account_id", "rank")
+    )
+    for item in latest_per_account:
+        quotes.setdefault(item.account_id, []).append(item)
+    rows = []
+    for account in accounts:
+        reasons = []
+        if (
+            account.churn_risk_score >= settings.CHURN_RISK_SCORE_THRESHOLD
+            and account.lifecycle == "customer"
+        ):
+            reasons.append(f"churn risk {account.churn_risk_score}")
+        if account.arr >= high_arr:
+            reasons.append("high ARR")
+        rows.append(HighRiskAccount(account, reasons, quotes.get(account.pk, [])))
+    return HighRiskList(rows=rows, total=risky.count())
+
+
+def affected_accounts_by_owner(release: Release) -> list[tuple[str, list[Account]]]:
+    groups: dict[str, list[Account]] = {}
+    for account in release.affected_accounts.select_related("owner_csm").order_by("name"):
+        owner = (
+            account.owner_csm.get_full_name() or account.owner_csm.username
+            if account.owner_csm
+            else "No owner"
+        )
+        groups.setdefault(owner, []).append(account)
+    return sorted(groups.items(), key=lambda pair: (pair[0] == "No owner", pair[0]))

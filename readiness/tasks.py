@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "max_retries": 3,
+    "retry_backoff": True,
+    "autoretry_for": (ConnectionError,),
+}
+
+
+@shared_task(name="readiness.tasks.open_due_checklists", **TASK_OPTIONS)
+def open_due_checklists() -> list[int]:
+    from readiness.services import releases_open_due_checklists
+
+    return releases_open_due_checklists(today=timezone.localdate())
+
+
+@shared_task(name="readiness.tasks.send_reminders", **TASK_OPTIONS)
+def send_reminders() -> int:
+    from readiness.services import reminders_send
+
+    return reminders_send(today=timezone.localdate())
