@@ -105,6 +105,15 @@ def releases_open_due_checklists(*, today: date) -> list[int]:
     return opened
 
 
+def releases_mark_launched(*, today: date) -> int:
+    """Releases whose launch date has passed are launched: they leave the board and stop reminders."""
+    return (
+        Release.objects.exclude(status=ReleaseStatus.LAUNCHED)
+        .filter(launch_date__lt=today)
+        .update(status=ReleaseStatus.LAUNCHED, updated_at=timezone.now())
+    )
+
+
 @transaction.atomic
 def release_set_launch_date(*, release: Release, launch_date: date, actor: Any) -> int:
     """Move the launch; open items' due dates move by the same number of days. Returns how many moved."""

@@ -13,9 +13,11 @@ TASK_OPTIONS = {
 
 @shared_task(name="readiness.tasks.open_due_checklists", **TASK_OPTIONS)
 def open_due_checklists() -> list[int]:
-    from readiness.services import releases_open_due_checklists
+    from readiness.services import releases_mark_launched, releases_open_due_checklists
 
-    return releases_open_due_checklists(today=timezone.localdate())
+    today = timezone.localdate()
+    releases_mark_launched(today=today)
+    return releases_open_due_checklists(today=today)
 
 
 @shared_task(name="readiness.tasks.send_reminders", **TASK_OPTIONS)

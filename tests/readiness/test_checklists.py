@@ -39,6 +39,17 @@ def test_beat_opens_a_major_checklist_when_launch_enters_the_window(make_release
     assert not minor.checklist.exists()  # only major releases open by schedule
 
 
+def test_the_schedule_marks_past_releases_launched(make_release):
+    past = make_release("Shipped", launch=date(2026, 3, 1))
+    today = make_release("Today", launch=date(2026, 3, 2))
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        open_due_checklists()
+    past.refresh_from_db()
+    today.refresh_from_db()
+    assert past.status == ReleaseStatus.LAUNCHED
+    assert today.status != ReleaseStatus.LAUNCHED  # launch day itself is still on the board
+
+
 def test_due_dates_and_owners_come_from_the_template(make_release, people):
     release = make_release(launch=date(2026, 4, 6))
     services.checklist_open(release=release, actor=people["ops"])
