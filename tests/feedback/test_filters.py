@@ -53,9 +53,7 @@ def test_source_theme_account_owner_dates_and_text_alone(store):
 def test_combined_filters_intersect(store):
     # "What are churn-risk customers over $100k ARR saying about reporting in the last 90 days?"
     cut, form = parse_cut(
-        QueryDict(
-            "segment=churn_risk&segment=arr_enterprise&theme=%d&days=90" % store.themes["reporting"].pk
-        ),
+        QueryDict(f"segment=churn_risk&segment=arr_enterprise&theme={store.themes['reporting'].pk}&days=90"),
         today=TODAY,
     )
     assert not form.errors
@@ -106,7 +104,7 @@ def test_dashboard_page_shows_the_cut_and_keeps_it_in_links(store, client_for):
     from productops.roles import Role
 
     client = client_for(Role.PM)
-    url = "/feedback/?segment=churn_risk&segment=arr_enterprise&theme=%d" % store.themes["reporting"].pk
+    url = f"/feedback/?segment=churn_risk&segment=arr_enterprise&theme={store.themes['reporting'].pk}"
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
