@@ -167,8 +167,12 @@ def theme_accounts(theme: Theme, *, limit: int = 15) -> QuerySet[Account]:
     )
 
 
-def theme_open_deals(theme: Theme) -> QuerySet[Opportunity]:
-    return theme.blocked_opportunities.filter(status=OpportunityStatus.OPEN).select_related("account")
+def theme_open_deals(theme: Theme, *, limit: int = 15) -> dict[str, Any]:
+    """The biggest open deals a theme blocks, and how many there are in all with their total amount."""
+    deals = theme.blocked_opportunities.filter(status=OpportunityStatus.OPEN)
+    totals = deals.aggregate(n=Count("id"), amount=Sum("amount"))
+    top = list(deals.select_related("account").order_by("-amount", "pk")[:limit])
+    return {"top": top, "count": totals["n"], "amount": totals["amount"] or Decimal(0)}
 
 
 def theme_releases(theme: Theme) -> list[Any] | None:

@@ -43,7 +43,7 @@ def _detail_context(request: HttpRequest, theme: Theme, **forms: object) -> dict
         "theme": theme,
         "charts": selectors.theme_by_month(theme),
         "accounts": selectors.theme_accounts(theme),
-        "deals": list(selectors.theme_open_deals(theme)),
+        "deals": selectors.theme_open_deals(theme),
         "releases": selectors.theme_releases(theme),
         "events": list(theme.events.select_related("actor")[:20]),
         "items": items,
