@@ -73,3 +73,18 @@ def cached(name: str, key: str, compute: Callable[[], T], *, gen: str | None = N
         value = compute()
         _cache().set(full_key, value, settings.FEEDBACK_DASHBOARD_CACHE_SECONDS)
     return value
+
+
+WARM_DELAY_SECONDS = 15
+
+
+def schedule_warm() -> None:
+    """Enqueue one warm-up after the store changed; a burst of sync batches schedules only one.
+
+    The delay lets PostgreSQL's statistics (part of the cache key) catch up with the write first.
+    """
+    if not enabled() or not _cache().add("feedback:warm-pending", 1, WARM_DELAY_SECONDS):
+        return
+    from feedback.tasks import warm_dashboard_task
+
+    transaction.on_commit(lambda: warm_dashboard_task.apply_async(countdown=WARM_DELAY_SECONDS))

@@ -153,3 +153,25 @@ def dashboard(cut: Cut) -> dict[str, Any]:
     blocker_ids = [cut.theme_id] if cut.theme_id else [theme["id"] for theme in themes]
     deals = cache.cached("deals", key, lambda: blocked_deals(cut, blocker_ids), gen=gen)
     return {"summary": data, "series": series, "themes": themes, "deals": deals}
+
+
+def warm_cuts() -> list[Cut]:
+    """The cuts PMs open first: everything, and each segment alone (last 90 days and all time)."""
+    from feedback.segments import segments
+
+    today = timezone.localdate()
+    cuts = [Cut(), Cut(start=today - timedelta(days=90), days="90")]
+    for segment in segments():
+        cuts.append(Cut(segments=(segment.key,)))
+        cuts.append(Cut(segments=(segment.key,), start=today - timedelta(days=90), days="90"))
+    return cuts
+
+
+def warm() -> int:
+    """Compute the common cuts into the cache so the first PM after a sync does not wait for them."""
+    if not cache.enabled():
+        return 0
+    cuts = warm_cuts()
+    for cut in cuts:
+        dashboard(cut)
+    return len(cuts)

@@ -84,6 +84,7 @@ def tag_items(item_ids: list[int]) -> int:
     """Apply every theme's keyword rules to these (new or changed) items. Called after each sync upsert batch."""
     created = _apply_rules(sorted(set(item_ids)), _rule_themes())
     store_cache.bump_on_commit()
+    store_cache.schedule_warm()
     return created
 
 

@@ -27,3 +27,11 @@ def retag_theme_task(theme_id: int) -> int:
     from feedback.services import retag_all_for_theme
 
     return retag_all_for_theme(theme_id)
+
+
+@shared_task(**_RETRY, expires=3600)
+def warm_dashboard_task() -> int:
+    """Precompute the dashboard's common cuts after the store changed (and on the beat schedule)."""
+    from feedback.queries import warm
+
+    return warm()

@@ -171,6 +171,12 @@ CACHES = {
 # Items per dashboard page, and the trigram similarity above which two items of one account are shown as duplicates.
 FEEDBACK_PAGE_SIZE = env_int("FEEDBACK_PAGE_SIZE", 25, minimum=1)
 FEEDBACK_DUPLICATE_SIMILARITY = env_decimal("FEEDBACK_DUPLICATE_SIMILARITY", "0.6")
+# Recompute the dashboard's common cuts (everything, each segment) so the first PM of the morning finds them warm.
+CELERY_BEAT_SCHEDULE["feedback-warm-dashboard"] = {
+    "task": "feedback.tasks.warm_dashboard_task",
+    "schedule": timedelta(minutes=env_int("FEEDBACK_WARM_MINUTES", 10, minimum=1)),
+    "options": {"expires": 300},
+}
 
 # --- Readiness (issue: launch readiness) -------------------------------------------------------------------------
 

@@ -133,3 +133,26 @@ def test_csm_may_read_but_not_tag(store, client_for):
         "/feedback/items/tag/", {"theme": store.themes["sso"].pk, "item": [1], "action": "tag"}
     )
     assert response.status_code == 403
+
+
+def test_warm_up_fills_the_cache_for_the_common_cuts(store, settings):
+    from django.core.cache import caches
+
+    from feedback import cache, queries
+    from feedback.filters import Cut
+
+    settings.FEEDBACK_DASHBOARD_CACHE_SECONDS = 60
+    caches[settings.FEEDBACK_CACHE_ALIAS].clear()
+    assert queries.warm() == len(queries.warm_cuts())
+    calls = []
+    original = queries.summary
+    try:
+        queries.summary = lambda cut: calls.append(cut) or original(cut)
+        assert queries.dashboard(Cut())["summary"]["items"] == 9
+        assert calls == []  # served from the warm cache
+        cache.bump()  # a write: the next read recomputes
+        queries.dashboard(Cut())
+        assert calls == [Cut()]
+    finally:
+        queries.summary = original
+        caches[settings.FEEDBACK_CACHE_ALIAS].clear()
