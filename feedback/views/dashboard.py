@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from feedback import queries, services
 from feedback.filters import Cut, CutForm, ordered_items, parse_cut, search_terms
-from feedback.models import Account, FeedbackItem, FeedbackTheme, Theme
+from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, Theme
 from feedback.permissions import CURATE_ROLES, READ_ROLES
 from feedback.segments import segments
 from productops.roles import has_any_role, role_required
@@ -72,6 +72,7 @@ def dashboard_context(request: HttpRequest, cut: Cut, form: CutForm) -> dict[str
         "nav": nav,
         "terms": search_terms(cut.q),
         "segment_labels": segment_labels,
+        "source_labels": dict(Source.choices),
         "account_name": account_name,
         "themes": list(Theme.objects.filter(merged_into__isnull=True).values_list("pk", "name")),
         "can_curate": has_any_role(request.user, CURATE_ROLES),
