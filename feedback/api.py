@@ -243,6 +243,18 @@ class ThemeDetail(generics.RetrieveUpdateDestroyAPIView):
             theme=serializer.instance, user=self.request.user, **serializer.validated_data
         )
 
+    def perform_destroy(self, instance: Theme) -> None:
+        # Deleting would drop people's tagging work and merge history: only an unused theme may go.
+        if (
+            instance.item_links.exists()
+            or instance.merged_themes.exists()
+            or instance.events.exclude(action="created").exists()
+        ):
+            raise ValidationError(
+                {"theme": ["This theme has tagged items or history: archive or merge it instead."]}
+            )
+        instance.delete()
+
 
 class ItemIdsSerializer(serializers.Serializer):
     items = serializers.ListField(

@@ -153,3 +153,11 @@ def test_account_detail_has_segments_and_open_deals(store, client_for):
 def test_anonymous_gets_401(client, store):
     assert client.get(ITEMS).status_code == 401
     assert client.get(THEMES).status_code == 401
+
+
+def test_a_used_theme_cannot_be_deleted_only_archived(store, client_for):
+    client = client_for(Role.PRODUCT_OPS)
+    response = client.delete(f"{THEMES}{store.themes['sso'].pk}/")
+    assert response.status_code == 400 and "theme" in response.json()
+    empty = client.post(THEMES, {"name": "Unused"}, content_type="application/json").json()["id"]
+    assert client.delete(f"{THEMES}{empty}/").status_code == 204

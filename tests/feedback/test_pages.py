@@ -85,3 +85,22 @@ def test_account_360_shows_everything_and_duplicate_hints(store, client_for):
     filtered = client_for(Role.PM).get(f"/feedback/accounts/{acme.pk}/?source=gong", HTTP_HX_REQUEST="true")
     body = filtered.content.decode()
     assert "QBR call" in body and "Reports are slow" not in body and "<html" not in body
+
+
+def test_theme_page_polls_retag_progress_and_only_curators_edit(store, client_for):
+    reporting = store.themes["reporting"]
+    reporting.retag_total, reporting.retag_done = 9, 4
+    reporting.retag_started_at = at(6, 29)
+    reporting.save()
+    pm = client_for(Role.PM)
+    partial = pm.get(f"/feedback/themes/{reporting.pk}/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="retag")
+    body = partial.content.decode()
+    assert "<html" not in body and 'value="4"' in body and 'hx-trigger="every 2s"' in body
+    cpo = client_for(Role.CPO)
+    assert "Edit theme and rules" not in cpo.get(f"/feedback/themes/{reporting.pk}/").content.decode()
+    edit = {"name": "Hacked", "keywords": "", "status": "active"}
+    assert cpo.post(f"/feedback/themes/{reporting.pk}/", edit).status_code == 403
+    assert cpo.post("/feedback/themes/", edit).status_code == 403
+    assert (
+        pm.post(f"/feedback/themes/{reporting.pk}/", {**edit, "name": "SSO"}).status_code == 400
+    )  # name taken
