@@ -29,6 +29,11 @@ def segment_choices() -> list[tuple[str, str]]:
     return [(s.key, s.label) for s in segments.segments()]
 
 
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
 class CutForm(forms.Form):
     """Validates the query string. Unknown values are errors naming the field, never silently ignored."""
 
@@ -38,8 +43,9 @@ class CutForm(forms.Form):
         required=False, queryset=Theme.objects.filter(merged_into__isnull=True), label="Theme"
     )
     account = forms.IntegerField(required=False, min_value=1, label="Account id")
-    owner = forms.ModelChoiceField(
+    owner = OwnerChoiceField(
         required=False,
+        empty_label="Any owner",
         queryset=get_user_model()
         .objects.filter(owned_accounts__isnull=False)
         .distinct()

@@ -122,3 +122,12 @@ def test_htmx_request_gets_only_the_results_region(store, client_for):
     assert response.status_code == 200
     assert "<html" not in html and 'class="filters' not in html
     assert 'data-testid="stat-items">3<' in html
+
+
+def test_account_filter_chip_links_to_the_cut_without_it(store, client_for):
+    from productops.roles import Role
+
+    acme = store.accounts["acme"]
+    html = client_for(Role.PM).get(f"/feedback/?account={acme.pk}&source=nps").content.decode()
+    assert 'data-testid="stat-items">1<' in html
+    assert 'href="/feedback/?source=nps" title="Remove the account filter"' in html
