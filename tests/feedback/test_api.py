@@ -161,3 +161,17 @@ def test_a_used_theme_cannot_be_deleted_only_archived(store, client_for):
     assert response.status_code == 400 and "theme" in response.json()
     empty = client.post(THEMES, {"name": "Unused"}, content_type="application/json").json()["id"]
     assert client.delete(f"{THEMES}{empty}/").status_code == 204
+
+
+def test_item_list_query_count_does_not_grow(store, client_for, django_assert_max_num_queries):
+    client = client_for(Role.PM)
+    client.get(ITEMS)
+    with django_assert_max_num_queries(8):
+        first = client.get(ITEMS, {"limit": 50}).json()
+    from tests.feedback.conftest import at, make_item
+
+    for i in range(30):
+        make_item(f"api{i}", store.accounts["globex"], "zendesk", at(4, 1 + i % 28), "Dashboard", "dashboard")
+    with django_assert_max_num_queries(8):
+        second = client.get(ITEMS, {"limit": 50}).json()
+    assert (first["count"], second["count"]) == (9, 39)
