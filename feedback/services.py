@@ -238,6 +238,14 @@ def untag_by_person(*, item_ids: list[int], theme: Theme, user: Any) -> int:
     return changed
 
 
+def _move_m2m(through: Any, other: str, merged: Theme, survivor: Theme) -> None:
+    """Point every row of an M2M through table at the survivor, without duplicating rows it already has."""
+    have = set(through.objects.filter(theme_id=survivor.pk).values_list(other, flat=True))
+    moving = set(through.objects.filter(theme_id=merged.pk).values_list(other, flat=True)) - have
+    through.objects.bulk_create([through(theme_id=survivor.pk, **{other: pk}) for pk in sorted(moving)])
+    through.objects.filter(theme_id=merged.pk).delete()
+
+
 def _link_rank(link: FeedbackTheme) -> tuple[int, int]:
     # Which of two links for one item survives a merge: a person's decision beats a rule, a live tag beats an untag.
     return (1 if link.origin == TagOrigin.PERSON else 0, 0 if link.removed else 1)
@@ -264,9 +272,7 @@ def merge_themes(*, survivor: Theme, merged: Theme, user: Any) -> Theme:
         kept += 1
     FeedbackTheme.objects.filter(theme=merged, item_id__in=ours).delete()
     moved = FeedbackTheme.objects.filter(theme=merged).update(theme=survivor)
-    for opp in Opportunity.objects.filter(blocking_themes=merged):
-        opp.blocking_themes.add(survivor)
-        opp.blocking_themes.remove(merged)
+    _move_m2m(Opportunity.blocking_themes.through, "opportunity_id", merged, survivor)
     releases = getattr(merged, "releases", None)  # readiness.Release.themes, once that app defines it
     if releases is not None:
         for release in releases.all():

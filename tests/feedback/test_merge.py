@@ -14,6 +14,7 @@ def test_merge_moves_every_link_rule_deal_and_event(store, make_user):
     services.untag_by_person(item_ids=[store.items["a3"].pk], theme=sso, user=pm)
     FeedbackTheme.objects.create(item=store.items["a3"], theme=reporting, origin=TagOrigin.RULE)
     ThemeEvent.objects.create(theme=sso, action="note", detail={"x": 1})
+    store.deals["acme"].blocking_themes.add(sso)  # blocked by both: stays one row after the merge
     before = set(FeedbackTheme.objects.values_list("item_id", flat=True))
 
     services.merge_themes(survivor=reporting, merged=sso, user=pm)
@@ -28,6 +29,7 @@ def test_merge_moves_every_link_rule_deal_and_event(store, make_user):
     assert FeedbackTheme.objects.get(theme=reporting, item=store.items["i1"]).removed is False
     assert reporting.keywords == ["report", "dashboard", "sso", "saml"]
     assert list(store.deals["initech"].blocking_themes.all()) == [reporting]
+    assert list(store.deals["acme"].blocking_themes.all()) == [reporting]
     assert ThemeEvent.objects.filter(theme=reporting, action="note").exists()
     assert ThemeEvent.objects.filter(theme=reporting, action="merged", detail__merged_id=sso.pk).exists()
 
