@@ -78,6 +78,8 @@ def weekly_by_source(cut: Cut, *, today: date | None = None) -> dict[str, Any]:
         if cut.sources == () or value in cut.sources
     ]
     labels = [date.fromisoformat(week).strftime("%b %-d") for week in weeks]
+    if labels and end == (today or timezone.localdate()):
+        labels[-1] += " (so far)"  # the current week is partial: its dip is not a trend
     return {"labels": labels, "datasets": datasets}
 
 
