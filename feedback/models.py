@@ -67,6 +67,15 @@ class Theme(models.Model):
         default=list, blank=True, help_text="Words or phrases; an item mentioning any of them is tagged."
     )
     status = models.CharField(max_length=16, choices=ThemeStatus.choices, default=ThemeStatus.ACTIVE)
+    # A merged theme is kept (archived) and points at the survivor, so old links and URLs still explain themselves.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_themes"
+    )
+    # Progress of the last re-application of the keyword rules to the whole store (see services.retag_all_for_theme).
+    retag_total = models.PositiveIntegerField(default=0)
+    retag_done = models.PositiveIntegerField(default=0)
+    retag_started_at = models.DateTimeField(null=True, blank=True)
+    retag_finished_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -75,6 +84,26 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def retag_running(self) -> bool:
+        return self.retag_started_at is not None and self.retag_finished_at is None
+
+
+class ThemeEvent(models.Model):
+    """The history of a theme: rule changes, merges, splits, bulk tagging. Moves with the theme on merge."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=32)
+    detail = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id} {self.action} {self.at:%Y-%m-%d}"
 
 
 class OpportunityStatus(models.TextChoices):
@@ -180,6 +209,12 @@ class FeedbackItem(models.Model):
             ),
         ]
         indexes = [
+            # Covers the dashboard aggregates (counts, weekly series, NPS) without reading the wide heap rows.
+            models.Index(
+                fields=["occurred_at"],
+                include=["source", "account", "nps_score"],
+                name="feedback_cut_cover_idx",
+            ),
             models.Index(fields=["-occurred_at"], name="feedback_occurred_idx"),
             models.Index(fields=["source", "-occurred_at"], name="feedback_source_time_idx"),
             models.Index(fields=["account", "-occurred_at"], name="feedback_account_time_idx"),
@@ -206,6 +241,10 @@ class FeedbackTheme(models.Model):
     tagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     tagged_at = models.DateTimeField(auto_now_add=True)
     removed = models.BooleanField(default=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "theme"], name="feedback_theme_once")]

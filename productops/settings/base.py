@@ -157,6 +157,27 @@ ARR_TIERS = [
 # --- Integrations (issue: integrations) --------------------------------------------------------------------------
 
 # --- Feedback / VOC (issue: VOC) ---------------------------------------------------------------------------------
+# Dashboard aggregates are cached per filter state and invalidated by any write to the store (feedback/cache.py),
+# so they stay exact; 0 turns the cache off. With REDIS_URL the cache is shared by every web process.
+FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 600, minimum=0)
+FEEDBACK_CACHE_ALIAS = "feedback"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    FEEDBACK_CACHE_ALIAS: (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "feedback"}
+    ),
+}
+# Items per dashboard page, and the trigram similarity above which two items of one account are shown as duplicates.
+FEEDBACK_PAGE_SIZE = env_int("FEEDBACK_PAGE_SIZE", 25, minimum=1)
+FEEDBACK_DUPLICATE_SIMILARITY = env_decimal("FEEDBACK_DUPLICATE_SIMILARITY", "0.6")
+# Recompute the dashboard's common cuts (everything, each segment) so the first PM of the morning finds them warm.
+CELERY_BEAT_SCHEDULE["feedback-warm-dashboard"] = {
+    "task": "feedback.tasks.warm_dashboard_task",
+    "schedule": timedelta(minutes=env_int("FEEDBACK_WARM_MINUTES", 10, minimum=1)),
+    "options": {"expires": 300},
+}
 
 # --- Readiness (issue: launch readiness) -------------------------------------------------------------------------
 # A major release's checklist opens this many days before launch (the framework says 4-8 weeks).

@@ -21,11 +21,23 @@
     }, extra || {}));
     return canvas._chart;
   }
+  // Declarative charts: <canvas data-chart="line|bar|stackedBar" data-source="json-script-id">. Drawn on load and
+  // again whenever htmx swaps new content in, so partial updates need no inline script.
+  function autoDraw(root) {
+    (root || document).querySelectorAll("canvas[data-chart]").forEach((canvas) => {
+      const kind = canvas.dataset.chart;
+      if (!document.getElementById(canvas.dataset.source)) return;
+      window.productopsCharts[kind](canvas.id, canvas.dataset.source);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => autoDraw(document));
+  document.addEventListener("htmx:afterSettle", (event) => autoDraw(event.detail.elt));
   window.productopsCharts = {
     line: (c, d, o) => draw("line", c, d, o),
     bar: (c, d, o) => draw("bar", c, d, o),
     stackedBar: (c, d) => draw("bar", c, d, { options: { responsive: true, maintainAspectRatio: false, animation: false,
       plugins: { legend: { position: "bottom" } },
       scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } } }),
+    autoDraw: autoDraw,
   };
 })();

@@ -1,3 +1,5 @@
+"""The CPO's trend report page."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
@@ -6,12 +8,6 @@ from django.shortcuts import render
 from feedback import selectors
 from productops.navigation import PILLAR_ROLES
 from productops.roles import role_required
-
-
-@role_required(*PILLAR_ROLES["feedback"])
-def overview(request: HttpRequest) -> HttpResponse:
-    context = {"totals": selectors.store_totals(), "items": selectors.recent_items(25)}
-    return render(request, "feedback/overview.html", context)
 
 
 @role_required(*PILLAR_ROLES["reports"])
