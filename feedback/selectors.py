@@ -175,11 +175,9 @@ def theme_open_deals(theme: Theme, *, limit: int = 15) -> dict[str, Any]:
     return {"top": top, "count": totals["n"], "amount": totals["amount"] or Decimal(0)}
 
 
-def theme_releases(theme: Theme) -> list[Any] | None:
-    """Releases linked to the theme, once readiness.Release (themes M2M, related_name "releases") exists."""
-    if not hasattr(Theme, "releases"):
-        return None
-    return list(theme.releases.all()[:20])
+def theme_releases(theme: Theme) -> list[Any]:
+    """Releases that address the theme (readiness.Release.themes), soonest launch first."""
+    return list(theme.releases.order_by("launch_date")[:20])
 
 
 def theme_recent_items(theme: Theme, *, limit: int = 25) -> list[FeedbackItem]:

@@ -226,3 +226,8 @@ def test_only_product_ops_edits_templates(people):
         },
     )
     assert good.status_code == 302 and TemplateItem.objects.filter(title="Legal review").exists()
+
+
+def test_the_theme_page_links_to_its_releases(open_release, theme, people):
+    html = _client(people["pm"]).get(f"/feedback/themes/{theme.pk}/").content.decode()
+    assert f'href="/readiness/releases/{open_release.pk}/"' in html
