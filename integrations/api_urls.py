@@ -1,3 +1,7 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from integrations.api import NpsWebhook
+
+urlpatterns = [path("ingest/nps/", NpsWebhook.as_view(), name="api-ingest-nps")]

@@ -1,26 +1,90 @@
+"""The Product Ops integrations page: connections, runs, rejected records, sync now, CSV uploads."""
+
 from __future__ import annotations
 
-from django.db.models import Count, Max
+from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from feedback.models import FeedbackItem, Source
+from integrations import selectors, services
+from integrations.forms import CsvUploadForm
+from integrations.models import Connection, SyncRun
+from integrations.nps.imports import import_nps_csv
+from integrations.registry import VENDORS, UnknownVendor
+from integrations.tasks import sync_vendor
+from integrations.usage import import_usage_csv
 from productops.navigation import PILLAR_ROLES
 from productops.roles import role_required
 
+PRODUCT_OPS = PILLAR_ROLES["integrations"]
 
-@role_required(*PILLAR_ROLES["integrations"])
-def index(request: HttpRequest) -> HttpResponse:
-    by_source = {
-        row["source"]: row
-        for row in FeedbackItem.objects.values("source").annotate(n=Count("id"), latest=Max("occurred_at"))
+
+def _page_context(form: CsvUploadForm | None = None) -> dict:
+    return {
+        "states": selectors.connection_states(),
+        "runs": selectors.recent_runs(),
+        "rejects": selectors.open_rejects(),
+        "upload_form": form or CsvUploadForm(),
     }
-    sources = [
-        {
-            "label": label,
-            "count": by_source.get(key, {}).get("n", 0),
-            "latest": by_source.get(key, {}).get("latest"),
-        }
-        for key, label in Source.choices
-    ]
-    return render(request, "integrations/index.html", {"sources": sources})
+
+
+@role_required(*PRODUCT_OPS)
+def index(request: HttpRequest) -> HttpResponse:
+    context = _page_context()
+    if request.htmx and request.GET.get("region") == "runs":
+        return render(request, "integrations/index.html#runs", context)
+    return render(request, "integrations/index.html", context)
+
+
+@require_POST
+@role_required(*PRODUCT_OPS)
+def sync(request: HttpRequest, vendor: str) -> HttpResponse:
+    if vendor not in VENDORS or not VENDORS[vendor].enabled:
+        messages.error(request, f"{vendor} is not enabled; see the README for its settings.")
+        return redirect("integrations:index")
+    # Enqueued after commit: with a broker the page polls the runs list; without one (eager) it has already run.
+    transaction.on_commit(lambda: sync_vendor.delay(vendor, "manual"))
+    messages.info(request, f"{VENDORS[vendor].label} sync started.")
+    if request.htmx:
+        return render(request, "integrations/index.html#runs", _page_context())
+    return redirect("integrations:index")
+
+
+@require_POST
+@role_required(*PRODUCT_OPS)
+def retry_rejects(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection, pk=pk)
+    try:
+        stored, still = services.rejected_retry(connection=connection)
+    except UnknownVendor as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{stored} record(s) stored; {still} still rejected (reasons updated).")
+    return redirect("integrations:index")
+
+
+@role_required(*PRODUCT_OPS)
+def upload(request: HttpRequest) -> HttpResponse:
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        importer = import_nps_csv if form.cleaned_data["kind"] == "nps" else import_usage_csv
+        try:
+            run = importer(data)
+        except ValueError as exc:
+            form.add_error("file", str(exc))
+        else:
+            _report_run(request, run)
+            return redirect("integrations:index")
+    return render(request, "integrations/index.html", _page_context(form), status=400 if form.errors else 200)
+
+
+def _report_run(request: HttpRequest, run: SyncRun) -> None:
+    text = f"Imported: {run.created} new, {run.updated} updated"
+    if run.rejected:
+        lines = "; ".join(run.rejections.values_list("reason", flat=True)[:5])
+        messages.warning(request, f"{text}, {run.rejected} rejected and kept for review ({lines}).")
+    else:
+        messages.success(request, f"{text}.")

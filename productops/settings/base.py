@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-from productops.env import env_bool, env_decimal, env_int, env_list, env_str
+from productops.env import env_bool, env_decimal, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -157,6 +157,38 @@ ARR_TIERS = [
 ]
 
 # --- Integrations (issue: integrations) --------------------------------------------------------------------------
+# Each vendor has a switch; an enabled vendor without its credentials stops start-up with the variable's name.
+ZENDESK_ENABLED = env_bool("ZENDESK_ENABLED", False)
+ZENDESK_SUBDOMAIN = env_required("ZENDESK_SUBDOMAIN") if ZENDESK_ENABLED else env_str("ZENDESK_SUBDOMAIN", "")
+ZENDESK_EMAIL = env_required("ZENDESK_EMAIL") if ZENDESK_ENABLED else ""
+ZENDESK_API_TOKEN = env_required("ZENDESK_API_TOKEN") if ZENDESK_ENABLED else ""
+ZENDESK_SYNC_MINUTES = env_int("ZENDESK_SYNC_MINUTES", 15, minimum=1)
+
+GONG_ENABLED = env_bool("GONG_ENABLED", False)
+GONG_BASE_URL = env_str("GONG_BASE_URL", "https://api.gong.io")
+GONG_ACCESS_KEY = env_required("GONG_ACCESS_KEY") if GONG_ENABLED else ""
+GONG_ACCESS_KEY_SECRET = env_required("GONG_ACCESS_KEY_SECRET") if GONG_ENABLED else ""
+GONG_LOOKBACK_HOURS = env_int("GONG_LOOKBACK_HOURS", 48, minimum=0)
+GONG_SYNC_MINUTES = env_int("GONG_SYNC_MINUTES", 60, minimum=1)
+
+# Shared secret for the signed NPS webhook (POST /api/v1/ingest/nps/); unset = the webhook refuses everything.
+NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")
+NPS_WEBHOOK_MAX_AGE_SECONDS = env_int("NPS_WEBHOOK_MAX_AGE_SECONDS", 300, minimum=1)
+
+if ZENDESK_ENABLED:
+    CELERY_BEAT_SCHEDULE["sync-zendesk-tickets"] = {
+        "task": "integrations.tasks.sync_vendor",
+        "schedule": timedelta(minutes=ZENDESK_SYNC_MINUTES),
+        "args": ["zendesk"],
+        "options": {"expires": ZENDESK_SYNC_MINUTES * 60},
+    }
+if GONG_ENABLED:
+    CELERY_BEAT_SCHEDULE["sync-gong-calls"] = {
+        "task": "integrations.tasks.sync_vendor",
+        "schedule": timedelta(minutes=GONG_SYNC_MINUTES),
+        "args": ["gong"],
+        "options": {"expires": GONG_SYNC_MINUTES * 60},
+    }
 
 # --- Feedback / VOC (issue: VOC) ---------------------------------------------------------------------------------
 # Dashboard aggregates are cached per filter state and invalidated by any write to the store (feedback/cache.py),

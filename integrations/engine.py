@@ -1,0 +1,219 @@
+"""The one sync engine every connector runs through.
+
+fetch a page since the cursor → map each record (rejects kept with their reason) → upsert → save the cursor in the same
+transaction as the batch it covers → enqueue theme tagging. Transient vendor errors are retried with backoff that
+honours Retry-After; permanent ones fail the run with the vendor's message. One run per connection at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from integrations import tagging
+from integrations.models import Connection, RejectedRecord, RunStatus, SyncRun
+from integrations.records import Connector, FeedbackRecord, Page, PermanentError, Rejected, TransientError
+from integrations.store import upsert_feedback
+from productops.db import is_postgres
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Sleep = Callable[[float], None]
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 5
+    base_seconds: float = 2.0
+    cap_seconds: float = 120.0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after  # the vendor said when: no sooner, and no need to wait longer
+        backoff = min(self.cap_seconds, self.base_seconds * 2**attempt)
+        return backoff * (0.5 + self.rng.random() / 2)  # jitter so many workers do not retry in step
+
+
+class AlreadyRunning(Exception):
+    pass
+
+
+def call_with_retries(
+    fetch: Callable[[], T], *, policy: RetryPolicy, sleep: Sleep, on_retry: Callable[[], None]
+) -> T:
+    for attempt in range(policy.attempts):
+        try:
+            return fetch()
+        except TransientError as exc:
+            if attempt == policy.attempts - 1:
+                raise TransientError(f"gave up after {policy.attempts} attempts: {exc}") from exc
+            wait = policy.delay(attempt, exc.retry_after)
+            log.warning("transient vendor error (%s); retrying in %.1fs", exc, wait)
+            on_retry()
+            sleep(wait)
+    raise AssertionError("unreachable")
+
+
+def lock_key(conn: Connection) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(f"sync:{conn.pk}".encode(), digest_size=8).digest(), "big", signed=True
+    )
+
+
+@contextmanager
+def connection_lock(conn: Connection) -> Iterator[None]:
+    """At most one run per connection: a PostgreSQL session advisory lock, released even if the worker dies."""
+    if not is_postgres():
+        yield  # the embedded SQLite mode runs tasks eagerly in one process
+        return
+    key = int.from_bytes(
+        hashlib.blake2b(f"sync:{conn.pk}".encode(), digest_size=8).digest(), "big", signed=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        if not cursor.fetchone()[0]:
+            raise AlreadyRunning(f"{conn} is already syncing")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def get_connection(vendor: str, stream: str) -> Connection:
+    conn, _ = Connection.objects.get_or_create(vendor=vendor, stream=stream)
+    return conn
+
+
+def _map_page(connector: Connector, page: Page) -> tuple[list[FeedbackRecord], list[tuple[str, str, Any]]]:
+    good, bad = [], []
+    for raw in page.records:
+        try:
+            good.append(connector.map_record(raw))
+        except Rejected as exc:
+            external_id = str(raw.get("id", "")) if hasattr(raw, "get") else ""
+            bad.append((external_id, str(exc), raw))
+    return good, bad
+
+
+def _store_page(conn: Connection, run: SyncRun, connector: Connector, page: Page) -> None:
+    records, rejects = _map_page(connector, page)
+    with transaction.atomic():
+        created, updated, changed_ids = upsert_feedback(records)
+        RejectedRecord.objects.bulk_create(
+            RejectedRecord(connection=conn, run=run, external_id=eid[:128], reason=reason, raw=_jsonable(raw))
+            for eid, reason, raw in rejects
+        )
+        # The cursor moves only together with the rows it covers: a crash before this commit replays the page.
+        Connection.objects.filter(pk=conn.pk).update(
+            cursor=page.cursor_after, records_stored=F("records_stored") + created
+        )
+        SyncRun.objects.filter(pk=run.pk).update(
+            fetched=F("fetched") + len(page.records), created=F("created") + created,
+            updated=F("updated") + updated, rejected=F("rejected") + len(rejects), cursor_after=page.cursor_after,
+        )  # fmt: skip
+        tagging.enqueue_tagging(changed_ids)
+
+
+def _jsonable(raw: Any) -> Any:
+    return raw if isinstance(raw, dict | list) else {"value": str(raw)}
+
+
+def run_sync(
+    connector: Connector,
+    *,
+    trigger: str = "schedule",
+    full: bool = False,
+    since: datetime | None = None,
+    sleep: Sleep = time.sleep,
+    policy: RetryPolicy | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SyncRun:
+    """Run one sync of a connector to the end of its stream. Returns the finished SyncRun."""
+    conn = get_connection(connector.vendor, connector.stream)
+    policy = policy or RetryPolicy()
+    if full or since is not None or not conn.cursor:
+        Connection.objects.filter(pk=conn.pk).update(cursor=connector.initial_cursor(since=since))
+        conn.refresh_from_db()
+    run = SyncRun.objects.create(
+        connection=conn, trigger=trigger, cursor_before=conn.cursor, cursor_after=conn.cursor
+    )
+    try:
+        with connection_lock(conn):
+            cursor = conn.cursor
+            while True:
+                page = call_with_retries(
+                    lambda c=cursor: connector.fetch_page(c),
+                    policy=policy,
+                    sleep=sleep,
+                    on_retry=lambda: SyncRun.objects.filter(pk=run.pk).update(retries=F("retries") + 1),
+                )
+                _store_page(conn, run, connector, page)
+                if progress:
+                    progress(len(page.records))
+                cursor = page.cursor_after
+                if page.done:
+                    break
+    except AlreadyRunning as exc:
+        return _finish(run, RunStatus.SKIPPED, str(exc))
+    except (PermanentError, TransientError) as exc:
+        return _finish(run, RunStatus.FAILED, str(exc))
+    return _finish(run, RunStatus.SUCCEEDED, "")
+
+
+def _finish(run: SyncRun, status: str, error: str) -> SyncRun:
+    now = timezone.now()
+    SyncRun.objects.filter(pk=run.pk).update(status=status, error=error, finished_at=now)
+    if status == RunStatus.SUCCEEDED:
+        Connection.objects.filter(pk=run.connection_id).update(last_success_at=now)
+    elif status == RunStatus.FAILED:
+        Connection.objects.filter(pk=run.connection_id).update(last_failure_at=now, last_error=error)
+    run.refresh_from_db()
+    return run
+
+
+def record_push(
+    vendor: str, stream: str, *, trigger: str, fetched: int, rejects: list[tuple[str, str, Any]],
+    write: Callable[[], tuple[int, int, list[int]]],
+) -> SyncRun:  # fmt: skip
+    """Pushed data (webhook, CSV upload) is written by `write` and shows up as a run, its rejects kept for review."""
+    conn = get_connection(vendor, stream)
+    run = SyncRun.objects.create(connection=conn, trigger=trigger)
+    with transaction.atomic():
+        created, updated, changed_ids = write()
+        RejectedRecord.objects.bulk_create(
+            RejectedRecord(connection=conn, run=run, external_id=eid[:128], reason=reason, raw=_jsonable(raw))
+            for eid, reason, raw in rejects
+        )
+        Connection.objects.filter(pk=conn.pk).update(records_stored=F("records_stored") + created)
+        SyncRun.objects.filter(pk=run.pk).update(
+            fetched=fetched, created=created, updated=updated, rejected=len(rejects)
+        )
+        tagging.enqueue_tagging(changed_ids)
+    return _finish(run, RunStatus.SUCCEEDED, "")
+
+
+def store_records(
+    vendor: str,
+    stream: str,
+    records: list[FeedbackRecord],
+    rejects: list[tuple[str, str, Any]],
+    *,
+    trigger: str,
+) -> SyncRun:
+    return record_push(
+        vendor, stream, trigger=trigger, fetched=len(records) + len(rejects), rejects=rejects,
+        write=lambda: upsert_feedback(records),
+    )  # fmt: skip

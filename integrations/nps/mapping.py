@@ -1,0 +1,113 @@
+"""NPS responses: Delighted-style payloads (webhook) and the CSV import, mapped to feedback records."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from feedback.models import ItemKind, Source
+from integrations.records import AccountRef, FeedbackRecord, Rejected, parse_timestamp, require
+
+NPS_CSV_COLUMNS = ("account_external_id", "respondent_email", "score", "comment", "responded_at")
+
+
+def _score(value: Any) -> int:
+    try:
+        score = int(str(value).strip())
+    except (TypeError, ValueError) as exc:
+        raise Rejected(f"score must be a whole number from 0 to 10, got {value!r}") from exc
+    if not 0 <= score <= 10:
+        raise Rejected(f"score must be from 0 to 10, got {score}")
+    return score
+
+
+def _domain(email: str) -> str:
+    return email.rsplit("@", 1)[1].lower() if "@" in email else ""
+
+
+def map_delighted(raw: Mapping[str, Any]) -> FeedbackRecord:
+    """{id, person {email, ...}, score, comment, created_at (unix), person_properties {account_external_id?}}."""
+    response_id = require(raw, "id")
+    person = raw.get("person") or {}
+    email = str(person.get("email") or "")
+    properties = raw.get("person_properties") or {}
+    score = _score(raw.get("score"))
+    return FeedbackRecord(
+        source=Source.NPS,
+        external_id=f"delighted:{response_id}",
+        kind=ItemKind.NPS_RESPONSE,
+        occurred_at=parse_timestamp(raw.get("created_at"), field_name="created_at"),
+        title=f"NPS {score}",
+        body=str(raw.get("comment") or ""),
+        author=email,
+        account=AccountRef(
+            salesforce_id=str(properties.get("account_external_id") or ""), domain=_domain(email)
+        ),
+        nps_score=score,
+        raw=raw,
+    )
+
+
+def map_csv_row(row: Mapping[str, Any]) -> FeedbackRecord:
+    email = str(row.get("respondent_email") or "").strip()
+    responded = parse_timestamp(row.get("responded_at"), field_name="responded_at")
+    score = _score(row.get("score"))
+    account = str(row.get("account_external_id") or "").strip()
+    if not account and not email:
+        raise Rejected("account_external_id or respondent_email is needed to know who answered")
+    # A CSV row has no id of its own: who answered and when identifies it, so a re-upload updates, not duplicates.
+    key = hashlib.sha1(f"{account}|{email.lower()}|{responded.isoformat()}".encode()).hexdigest()[:24]
+    return FeedbackRecord(
+        source=Source.NPS,
+        external_id=f"csv:{key}",
+        kind=ItemKind.NPS_RESPONSE,
+        occurred_at=responded,
+        title=f"NPS {score}",
+        body=str(row.get("comment") or ""),
+        author=email,
+        account=AccountRef(salesforce_id=account, domain=_domain(email)),
+        nps_score=score,
+        raw=dict(row),
+    )
+
+
+def read_csv(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their line numbers (the header is line 1). A missing column is an error for the whole file."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError("The file is not UTF-8 text.") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(columns)}.")
+    return [(number, row) for number, row in enumerate(reader, start=2)]
+
+
+def signature_for(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def verify_signature(
+    *, secret: str, timestamp: str, signature: str, body: bytes, now: datetime, max_age: int
+) -> str | None:
+    """None if the request is authentic and fresh, else why not. The timestamp is signed, so a replay cannot renew it."""
+    if not secret:
+        return "the webhook has no secret configured (NPS_WEBHOOK_SECRET)"
+    if not signature or not timestamp:
+        return "missing X-Signature or X-Timestamp header"
+    if not hmac.compare_digest(signature_for(secret, timestamp, body), signature):
+        return "bad signature"
+    try:
+        age = now.timestamp() - int(timestamp)
+    except ValueError:
+        return "X-Timestamp must be unix seconds"
+    if abs(age) > max_age:
+        return f"stale request ({int(age)} s old): replays are refused"
+    return None

@@ -1,0 +1,92 @@
+"""Plain data the connectors hand to the engine, and the two kinds of vendor error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+
+class TransientError(Exception):
+    """Worth retrying: 429, 5xx, timeouts, Salesforce REQUEST_LIMIT_EXCEEDED."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentError(Exception):
+    """Not worth retrying: bad credentials, forbidden, not found. The run fails with the vendor's message."""
+
+
+class Rejected(Exception):
+    """One malformed vendor record. It is kept for review; the rest of the page is stored."""
+
+
+@dataclass(frozen=True)
+class AccountRef:
+    """Whatever the vendor tells us about the account; the store resolves it to an Account id."""
+
+    salesforce_id: str = ""
+    zendesk_org_id: str = ""
+    domain: str = ""
+
+
+@dataclass
+class FeedbackRecord:
+    source: str
+    external_id: str
+    kind: str
+    occurred_at: datetime
+    title: str = ""
+    body: str = ""
+    url: str = ""
+    author: str = ""
+    account: AccountRef = field(default_factory=AccountRef)
+    opportunity_salesforce_id: str = ""
+    nps_score: int | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    """One vendor response: its raw records, the cursor to resume after it, and whether the stream is exhausted."""
+
+    records: list[Mapping[str, Any]]
+    cursor_after: dict[str, Any]
+    done: bool
+
+
+class Connector(Protocol):
+    vendor: str
+    stream: str
+
+    def initial_cursor(self, *, since: datetime | None) -> dict[str, Any]: ...
+
+    def fetch_page(self, cursor: dict[str, Any]) -> Page: ...
+
+    def map_record(self, raw: Mapping[str, Any]) -> FeedbackRecord: ...
+
+
+def parse_timestamp(value: Any, *, field_name: str) -> datetime:
+    """ISO-8601 strings (with Z or offset) and unix epoch seconds, as vendors send both. Naive means UTC."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=UTC)
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text), tz=UTC)
+        try:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise Rejected(f"{field_name} is not a date: {value!r}") from exc
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise Rejected(f"{field_name} is missing")
+
+
+def require(raw: Mapping[str, Any], key: str) -> Any:
+    value = raw.get(key)
+    if value is None or value == "":
+        raise Rejected(f"{key} is missing")
+    return value

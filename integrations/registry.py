@@ -1,0 +1,72 @@
+"""Which connectors exist, whether each is enabled, and how to build one from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from integrations.gong.connector import GongCalls, GongSettings
+from integrations.records import Connector
+from integrations.zendesk.connector import ZendeskSettings, ZendeskTickets
+
+
+@dataclass(frozen=True)
+class Vendor:
+    key: str
+    label: str
+    stream: str
+    enabled_setting: str
+    build: Callable[[], Connector]
+    interval_setting: str
+
+    @property
+    def enabled(self) -> bool:
+        return bool(getattr(settings, self.enabled_setting, False))
+
+    @property
+    def interval_minutes(self) -> int:
+        return int(getattr(settings, self.interval_setting, 0))
+
+
+def _zendesk() -> Connector:
+    return ZendeskTickets(
+        ZendeskSettings(
+            subdomain=settings.ZENDESK_SUBDOMAIN,
+            email=settings.ZENDESK_EMAIL,
+            token=settings.ZENDESK_API_TOKEN,
+        )
+    )
+
+
+def _gong() -> Connector:
+    return GongCalls(
+        GongSettings(
+            base_url=settings.GONG_BASE_URL,
+            access_key=settings.GONG_ACCESS_KEY,
+            access_key_secret=settings.GONG_ACCESS_KEY_SECRET,
+            lookback_hours=settings.GONG_LOOKBACK_HOURS,
+        )
+    )
+
+
+VENDORS: dict[str, Vendor] = {
+    "zendesk": Vendor("zendesk", "Zendesk", "tickets", "ZENDESK_ENABLED", _zendesk, "ZENDESK_SYNC_MINUTES"),
+    "gong": Vendor("gong", "Gong", "calls", "GONG_ENABLED", _gong, "GONG_SYNC_MINUTES"),
+}
+
+
+class UnknownVendor(ValueError):
+    pass
+
+
+def connector_for(vendor: str) -> Connector:
+    if vendor not in VENDORS:
+        raise UnknownVendor(f"Unknown vendor {vendor!r}; known: {', '.join(VENDORS)}")
+    entry = VENDORS[vendor]
+    if not entry.enabled:
+        raise UnknownVendor(
+            f"{entry.label} is not enabled: set {entry.enabled_setting}=true and its credentials."
+        )
+    return entry.build()
