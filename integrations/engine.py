@@ -108,10 +108,10 @@ def _map_page(connector: Connector, page: Page) -> tuple[list[FeedbackRecord], l
     return good, bad
 
 
-def _store_page(conn: Connection, run: SyncRun, connector: Connector, page: Page) -> None:
+def _store_page(conn: Connection, run: SyncRun, connector: Connector, page: Page, snapshots: dict) -> None:
     records, rejects = _map_page(connector, page)
     with transaction.atomic():
-        created, updated, changed_ids = upsert_feedback(records)
+        created, updated, changed_ids = upsert_feedback(records, snapshot_cache=snapshots)
         RejectedRecord.objects.bulk_create(
             RejectedRecord(connection=conn, run=run, external_id=eid[:128], reason=reason, raw=_jsonable(raw))
             for eid, reason, raw in rejects
@@ -153,6 +153,7 @@ def run_sync(
     try:
         with connection_lock(conn):
             cursor = conn.cursor
+            snapshots: dict = {}  # segment snapshots, computed once per account per run
             while True:
                 page = call_with_retries(
                     lambda c=cursor: connector.fetch_page(c),
@@ -160,7 +161,7 @@ def run_sync(
                     sleep=sleep,
                     on_retry=lambda: SyncRun.objects.filter(pk=run.pk).update(retries=F("retries") + 1),
                 )
-                _store_page(conn, run, connector, page)
+                _store_page(conn, run, connector, page, snapshots)
                 if progress:
                     progress(len(page.records))
                 cursor = page.cursor_after

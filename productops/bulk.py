@@ -88,15 +88,19 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
         )
         return len(rows)
     db_columns = [model._meta.get_field(name).column for name in columns]  # get_field knows attnames too
+    with connection.cursor() as cursor:
+        copy_rows(cursor, model._meta.db_table, db_columns, rows)
+    return len(rows)
+
+
+def copy_rows(cursor: Any, table: str, db_columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY plain rows into a table (PostgreSQL only): CSV built by the C csv writer, NULL spelled \\N."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows([_copy_value(value) for value in row] for row in rows)
     buffer.seek(0)
     column_sql = ", ".join(connection.ops.quote_name(column) for column in db_columns)
     sql = (
-        f"COPY {connection.ops.quote_name(model._meta.db_table)} ({column_sql}) "
-        f"FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
+        f"COPY {connection.ops.quote_name(table)} ({column_sql}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
     )
-    with connection.cursor() as cursor:
-        cursor.copy_expert(sql, buffer)
-    return len(rows)
+    cursor.copy_expert(sql, buffer)
