@@ -8,6 +8,7 @@ app_name = "feedback"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.csv", views.export_csv, name="export"),
+    path("log/", views.log_feedback, name="log"),
     path("items/tag/", views.bulk_tag, name="bulk-tag"),
     path("themes/", views.theme_list, name="themes"),
     path("themes/<int:pk>/", views.theme_detail, name="theme"),

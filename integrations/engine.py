@@ -22,8 +22,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from integrations import tagging
+from integrations.crm_store import delete_items, upsert_accounts, upsert_opportunities
 from integrations.models import Connection, RejectedRecord, RunStatus, SyncRun
-from integrations.records import Connector, FeedbackRecord, Page, PermanentError, Rejected, TransientError
+from integrations.records import (
+    AccountRecord,
+    Connector,
+    FeedbackRecord,
+    OpportunityRecord,
+    Page,
+    PermanentError,
+    Rejected,
+    StoreRecord,
+    TransientError,
+)
 from integrations.store import upsert_feedback
 from productops.db import is_postgres
 
@@ -97,13 +108,35 @@ def get_connection(vendor: str, stream: str) -> Connection:
     return conn
 
 
-def _map_page(connector: Connector, page: Page) -> tuple[list[FeedbackRecord], list[tuple[str, str, Any]]]:
+def store_mixed(
+    records: list[StoreRecord], snapshots: dict, source: str, deleted: list[str]
+) -> tuple[int, int, list[int], list[tuple[str, str, Any]]]:
+    """Accounts first, then deals, then feedback (which points at both); deletions last."""
+    accounts = [r for r in records if isinstance(r, AccountRecord)]
+    deals = [r for r in records if isinstance(r, OpportunityRecord)]
+    feedback = [r for r in records if isinstance(r, FeedbackRecord)]
+    created, updated = upsert_accounts(accounts) if accounts else (0, 0)
+    deal_rejects: list[tuple[str, str, Any]] = []
+    if deals:
+        deals_created, deals_updated, rejected = upsert_opportunities(deals)
+        created, updated = created + deals_created, updated + deals_updated
+        deal_rejects = [(r.salesforce_id, reason, _record_raw(r)) for r, reason in rejected]
+    items_created, items_updated, changed_ids = upsert_feedback(feedback, snapshot_cache=snapshots)
+    delete_items(source, deleted)
+    return created + items_created, updated + items_updated, changed_ids, deal_rejects
+
+
+def _record_raw(record: Any) -> dict[str, Any]:
+    return {k: str(v) if v is not None else None for k, v in vars(record).items()}
+
+
+def _map_page(connector: Connector, page: Page) -> tuple[list[StoreRecord], list[tuple[str, str, Any]]]:
     good, bad = [], []
     for raw in page.records:
         try:
             good.append(connector.map_record(raw))
         except Rejected as exc:
-            external_id = str(raw.get("id", "")) if hasattr(raw, "get") else ""
+            external_id = str(raw.get("id") or raw.get("Id") or "") if hasattr(raw, "get") else ""
             bad.append((external_id, str(exc), raw))
     return good, bad
 
@@ -111,7 +144,10 @@ def _map_page(connector: Connector, page: Page) -> tuple[list[FeedbackRecord], l
 def _store_page(conn: Connection, run: SyncRun, connector: Connector, page: Page, snapshots: dict) -> None:
     records, rejects = _map_page(connector, page)
     with transaction.atomic():
-        created, updated, changed_ids = upsert_feedback(records, snapshot_cache=snapshots)
+        created, updated, changed_ids, deal_rejects = store_mixed(
+            records, snapshots, connector.vendor, page.deleted
+        )
+        rejects += deal_rejects
         RejectedRecord.objects.bulk_create(
             RejectedRecord(connection=conn, run=run, external_id=eid[:128], reason=reason, raw=_jsonable(raw))
             for eid, reason, raw in rejects

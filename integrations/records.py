@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 
@@ -50,12 +51,44 @@ class FeedbackRecord:
 
 
 @dataclass
+class AccountRecord:
+    """A CRM account: upserted into Account by its Salesforce id."""
+
+    salesforce_id: str
+    name: str
+    domain: str = ""
+    lifecycle: str = "prospect"
+    arr: Decimal = Decimal(0)
+    industry: str = ""
+
+
+@dataclass
+class OpportunityRecord:
+    salesforce_id: str
+    account_salesforce_id: str
+    name: str
+    amount: Decimal
+    stage: str
+    status: str
+    close_date: date | None
+    opportunity_type: str
+    blocking_theme_names: list[str] = field(default_factory=list)
+
+
+StoreRecord = FeedbackRecord | AccountRecord | OpportunityRecord
+
+
+@dataclass
 class Page:
-    """One vendor response: its raw records, the cursor to resume after it, and whether the stream is exhausted."""
+    """One vendor response: its raw records, the cursor to resume after it, and whether the stream is exhausted.
+
+    `deleted` lists external ids the vendor reports deleted since the last run (their items leave the store).
+    """
 
     records: list[Mapping[str, Any]]
     cursor_after: dict[str, Any]
     done: bool
+    deleted: list[str] = field(default_factory=list)
 
 
 class Connector(Protocol):
@@ -66,7 +99,7 @@ class Connector(Protocol):
 
     def fetch_page(self, cursor: dict[str, Any]) -> Page: ...
 
-    def map_record(self, raw: Mapping[str, Any]) -> FeedbackRecord: ...
+    def map_record(self, raw: Mapping[str, Any]) -> StoreRecord: ...
 
 
 def parse_timestamp(value: Any, *, field_name: str) -> datetime:

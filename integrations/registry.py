@@ -51,7 +51,30 @@ def _gong() -> Connector:
     )
 
 
+def _salesforce() -> Connector:
+    from simple_salesforce import Salesforce
+
+    from integrations.salesforce.connector import SalesforceObjects
+
+    def log_in() -> Salesforce:
+        return Salesforce(
+            username=settings.SALESFORCE_USERNAME,
+            password=settings.SALESFORCE_PASSWORD,
+            security_token=settings.SALESFORCE_SECURITY_TOKEN,
+            domain=settings.SALESFORCE_DOMAIN,
+        )
+
+    return SalesforceObjects(
+        log_in,
+        blocked_feature_field=settings.SALESFORCE_BLOCKED_FEATURE_FIELD,
+        arr_field=settings.SALESFORCE_ARR_FIELD,
+    )
+
+
 VENDORS: dict[str, Vendor] = {
+    "salesforce": Vendor(
+        "salesforce", "Salesforce", "objects", "SALESFORCE_ENABLED", _salesforce, "SALESFORCE_SYNC_MINUTES"
+    ),
     "zendesk": Vendor("zendesk", "Zendesk", "tickets", "ZENDESK_ENABLED", _zendesk, "ZENDESK_SYNC_MINUTES"),
     "gong": Vendor("gong", "Gong", "calls", "GONG_ENABLED", _gong, "GONG_SYNC_MINUTES"),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from feedback.views.accounts import account_detail
 from feedback.views.dashboard import bulk_tag, dashboard, export_csv
+from feedback.views.manual import log_feedback
 from feedback.views.reports import reports
 from feedback.views.themes import theme_detail, theme_list, theme_merge, theme_move_items
 
@@ -12,6 +13,7 @@ __all__ = [
     "bulk_tag",
     "dashboard",
     "export_csv",
+    "log_feedback",
     "reports",
     "theme_detail",
     "theme_list",

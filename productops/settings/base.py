@@ -171,6 +171,23 @@ GONG_ACCESS_KEY_SECRET = env_required("GONG_ACCESS_KEY_SECRET") if GONG_ENABLED 
 GONG_LOOKBACK_HOURS = env_int("GONG_LOOKBACK_HOURS", 48, minimum=0)
 GONG_SYNC_MINUTES = env_int("GONG_SYNC_MINUTES", 60, minimum=1)
 
+SALESFORCE_ENABLED = env_bool("SALESFORCE_ENABLED", False)
+SALESFORCE_USERNAME = env_required("SALESFORCE_USERNAME") if SALESFORCE_ENABLED else ""
+SALESFORCE_PASSWORD = env_required("SALESFORCE_PASSWORD") if SALESFORCE_ENABLED else ""
+SALESFORCE_SECURITY_TOKEN = env_required("SALESFORCE_SECURITY_TOKEN") if SALESFORCE_ENABLED else ""
+SALESFORCE_DOMAIN = env_str("SALESFORCE_DOMAIN", "login")  # "test" for a sandbox, or a My Domain
+# The org's custom field on Opportunity naming the features (themes) that block the deal, ";"-separated.
+SALESFORCE_BLOCKED_FEATURE_FIELD = env_str("SALESFORCE_BLOCKED_FEATURE_FIELD", "Blocked_By_Feature__c")
+SALESFORCE_ARR_FIELD = env_str("SALESFORCE_ARR_FIELD", "AnnualRevenue")
+SALESFORCE_SYNC_MINUTES = env_int("SALESFORCE_SYNC_MINUTES", 30, minimum=1)
+if SALESFORCE_ENABLED:
+    CELERY_BEAT_SCHEDULE["sync-salesforce-objects"] = {
+        "task": "integrations.tasks.sync_vendor",
+        "schedule": timedelta(minutes=SALESFORCE_SYNC_MINUTES),
+        "args": ["salesforce"],
+        "options": {"expires": SALESFORCE_SYNC_MINUTES * 60},
+    }
+
 # Shared secret for the signed NPS webhook (POST /api/v1/ingest/nps/); unset = the webhook refuses everything.
 NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")
 NPS_WEBHOOK_MAX_AGE_SECONDS = env_int("NPS_WEBHOOK_MAX_AGE_SECONDS", 300, minimum=1)

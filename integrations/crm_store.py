@@ -1,0 +1,95 @@
+"""Accounts and opportunities from the CRM, and deletions, written next to the feedback upsert."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import Q
+
+from feedback.models import Account, FeedbackItem, Opportunity, Theme
+from integrations.records import AccountRecord, OpportunityRecord
+
+ACCOUNT_FIELDS = ["name", "domain", "lifecycle", "arr", "industry"]
+OPPORTUNITY_FIELDS = ["account", "name", "amount", "stage", "status", "close_date", "opportunity_type"]
+
+
+def _unchanged(model: type, latest: dict[str, dict], fields: list[str]) -> tuple[set[str], set[str]]:
+    """(ids already stored, ids stored with exactly these values): a re-sync of unchanged rows writes nothing."""
+    stored = {
+        row["salesforce_id"]: row
+        for row in model.objects.filter(salesforce_id__in=latest).values("salesforce_id", *fields)
+    }
+    same = {sid for sid, row in stored.items() if all(row[f] == latest[sid][f] for f in fields)}
+    return set(stored), same
+
+
+def upsert_accounts(records: Sequence[AccountRecord]) -> tuple[int, int]:
+    latest = {r.salesforce_id: {f: getattr(r, f) for f in ACCOUNT_FIELDS} for r in records}
+    existing, same = _unchanged(Account, latest, ACCOUNT_FIELDS)
+    Account.objects.bulk_create(
+        [Account(salesforce_id=sid, **values) for sid, values in latest.items() if sid not in same],
+        update_conflicts=True, unique_fields=["salesforce_id"], update_fields=ACCOUNT_FIELDS,
+    )  # fmt: skip
+    created = len(latest.keys() - existing)
+    return created, len(existing - same)
+
+
+def upsert_opportunities(
+    records: Sequence[OpportunityRecord],
+) -> tuple[int, int, list[tuple[OpportunityRecord, str]]]:
+    """Returns (created, updated, rejected with reason): a deal whose account is unknown waits for the account."""
+    latest = {r.salesforce_id: r for r in records}
+    accounts = dict(
+        Account.objects.filter(
+            salesforce_id__in={r.account_salesforce_id for r in latest.values()}
+        ).values_list("salesforce_id", "pk")
+    )
+    rejected = [
+        (r, f"account {r.account_salesforce_id or '(none)'} is not in the store yet")
+        for r in latest.values()
+        if r.account_salesforce_id not in accounts
+    ]
+    good = {sid: r for sid, r in latest.items() if r.account_salesforce_id in accounts}
+    values = {
+        sid: {"account_id": accounts[r.account_salesforce_id], "name": r.name, "amount": r.amount, "stage": r.stage,
+              "status": r.status, "close_date": r.close_date, "opportunity_type": r.opportunity_type}
+        for sid, r in good.items()
+    }  # fmt: skip
+    existing, same = _unchanged(Opportunity, values, ["account_id", *OPPORTUNITY_FIELDS[1:]])
+    Opportunity.objects.bulk_create(
+        [
+            Opportunity(salesforce_id=sid, **fields) for sid, fields in values.items() if sid not in same
+        ],
+        update_conflicts=True, unique_fields=["salesforce_id"], update_fields=OPPORTUNITY_FIELDS,
+    )  # fmt: skip
+    _set_blocking_themes(good)
+    created = len(good.keys() - existing)
+    return created, len(existing - same), rejected
+
+
+def _set_blocking_themes(deals: dict[str, OpportunityRecord]) -> None:
+    """The org's "blocked by feature" field names themes; unknown names are ignored (a theme is created by a PM)."""
+    names = {n.strip().lower() for r in deals.values() for n in r.blocking_theme_names if n.strip()}
+    themes = {}
+    if names:
+        for theme in Theme.objects.filter(Q(name__in=_cased(names)) | Q(slug__in=names)):
+            themes[theme.name.lower()] = theme
+            themes[theme.slug] = theme
+    for opportunity in Opportunity.objects.filter(salesforce_id__in=deals):
+        wanted = [
+            themes[n.strip().lower()]
+            for n in deals[opportunity.salesforce_id].blocking_theme_names
+            if n.strip().lower() in themes
+        ]
+        opportunity.blocking_themes.set(wanted)
+
+
+def _cased(names: set[str]) -> list[str]:
+    return [*names, *(n.title() for n in names)]
+
+
+def delete_items(source: str, external_ids: Sequence[str]) -> int:
+    if not external_ids:
+        return 0
+    deleted, _ = FeedbackItem.objects.filter(source=source, external_id__in=external_ids).delete()
+    return deleted

@@ -1,0 +1,218 @@
+"""Salesforce through simple-salesforce: accounts, opportunities, and the notes and tasks that become feedback.
+
+Each object is read incrementally on SystemModstamp, one API page at a time (query, then query_more on
+nextRecordsUrl: the same calls query_all_iter makes, but with a commit point after every page). Deleted notes and
+tasks are removed from the store. Expired sessions get a new client; REQUEST_LIMIT_EXCEEDED (a 403) is transient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import requests
+from simple_salesforce import Salesforce, format_soql
+from simple_salesforce.exceptions import (
+    SalesforceError,
+    SalesforceExpiredSession,
+    SalesforceGeneralError,
+    SalesforceRefusedRequest,
+)
+
+from feedback.models import ItemKind, Lifecycle, OpportunityStatus, OpportunityType, Source
+from integrations.records import (
+    AccountRecord,
+    AccountRef,
+    FeedbackRecord,
+    OpportunityRecord,
+    Page,
+    PermanentError,
+    Rejected,
+    StoreRecord,
+    TransientError,
+    parse_timestamp,
+    require,
+)
+
+EPOCH = "1970-01-01T00:00:00Z"
+FEEDBACK_OBJECTS = ("Task", "Note")
+
+
+class SalesforceObjects:
+    vendor = "salesforce"
+    stream = "objects"
+
+    def __init__(
+        self,
+        client_factory: Callable[[], Salesforce],
+        *,
+        blocked_feature_field: str = "Blocked_By_Feature__c",
+        arr_field: str = "AnnualRevenue",
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.client_factory = client_factory
+        self.client = client_factory()
+        self.blocked_feature_field = blocked_feature_field
+        self.arr_field = arr_field
+        self.now = now or (lambda: datetime.now(UTC))
+        self.queries = {
+            "Account": f"SELECT Id, Name, Website, Type, {arr_field}, Industry, OwnerId, SystemModstamp FROM Account",
+            "Opportunity": "SELECT Id, AccountId, Name, Amount, StageName, IsClosed, IsWon, CloseDate, Type, "
+            f"Probability, {blocked_feature_field}, SystemModstamp FROM Opportunity",
+            "Task": "SELECT Id, Subject, Description, WhatId, AccountId, CreatedDate, SystemModstamp FROM Task",
+            "Note": "SELECT Id, Title, Body, ParentId, CreatedDate, SystemModstamp FROM Note",
+        }
+        self.order = list(self.queries)
+
+    def initial_cursor(self, *, since: datetime | None) -> dict[str, Any]:
+        start = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if since else EPOCH
+        return {"since": dict.fromkeys(self.order, start), "object": self.order[0], "next": None,
+                "deleted_since": (since or self.now() - timedelta(days=29)).isoformat()}  # fmt: skip
+
+    def fetch_page(self, cursor: dict[str, Any]) -> Page:
+        cursor = {**cursor, "since": dict(cursor["since"])}
+        obj = cursor.get("object")
+        if obj is None:
+            return self._deletions(cursor)
+        result = self._call(lambda: self._query(obj, cursor))
+        records = [self._tag(obj, r) for r in result.get("records") or []]
+        stamps = [r.get("SystemModstamp") for r in records if r.get("SystemModstamp")]
+        if stamps:
+            cursor["since"][obj] = max(stamps)
+        if result.get("nextRecordsUrl") and not result.get("done", True):
+            cursor["next"] = result["nextRecordsUrl"]
+        else:
+            position = self.order.index(obj)
+            cursor["object"] = self.order[position + 1] if position + 1 < len(self.order) else None
+            cursor["next"] = None
+        return Page(records=records, cursor_after=cursor, done=False)
+
+    def _query(self, obj: str, cursor: dict[str, Any]) -> dict[str, Any]:
+        if cursor.get("next"):
+            return self.client.query_more(cursor["next"], identifier_is_url=True)
+        # >= rather than >: records sharing the last stamp may sit on a page a crash never reached; the upsert makes
+        # seeing the boundary record again harmless.
+        since = datetime.fromisoformat(cursor["since"][obj].replace("Z", "+00:00"))
+        soql = format_soql(self.queries[obj] + " WHERE SystemModstamp >= {} ORDER BY SystemModstamp", since)
+        return self.client.query(soql)
+
+    def _deletions(self, cursor: dict[str, Any]) -> Page:
+        start = datetime.fromisoformat(cursor["deleted_since"])
+        end = self.now()
+        deleted: list[str] = []
+        for obj in FEEDBACK_OBJECTS:
+            result = self._call(lambda o=obj: getattr(self.client, o).deleted(start, end))
+            deleted += [row["id"] for row in result.get("deletedRecords") or []]
+        next_cursor = {**cursor, "object": self.order[0], "next": None, "deleted_since": end.isoformat()}
+        return Page(records=[], cursor_after=next_cursor, done=True, deleted=deleted)
+
+    def _call(self, request: Callable[[], Any]) -> Any:
+        try:
+            return request()
+        except SalesforceExpiredSession as exc:
+            self.client = self.client_factory()  # log in again; the engine retries the page at once
+            raise TransientError("Salesforce session expired; logged in again", retry_after=0) from exc
+        except SalesforceRefusedRequest as exc:
+            code = _error_code(exc.content)
+            if code == "REQUEST_LIMIT_EXCEEDED":
+                raise TransientError(
+                    f"Salesforce API limit reached ({_message(exc.content)})", retry_after=None
+                ) from exc
+            raise PermanentError(f"Salesforce refused the request: {code}: {_message(exc.content)}") from exc
+        except SalesforceGeneralError as exc:
+            if exc.status >= 500:
+                raise TransientError(f"Salesforce {exc.status}: {_message(exc.content)}") from exc
+            raise PermanentError(f"Salesforce {exc.status}: {_message(exc.content)}") from exc
+        except SalesforceError as exc:
+            raise PermanentError(f"Salesforce {exc.status}: {_message(exc.content)}") from exc
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise TransientError(f"Salesforce unreachable: {exc}") from exc
+
+    @staticmethod
+    def _tag(obj: str, record: Mapping[str, Any]) -> dict[str, Any]:
+        tagged = dict(record)
+        tagged.setdefault("attributes", {})
+        tagged["attributes"] = {**tagged["attributes"], "type": obj}
+        return tagged
+
+    def map_record(self, raw: Mapping[str, Any]) -> StoreRecord:
+        obj = (raw.get("attributes") or {}).get("type")
+        if obj == "Account":
+            return self._account(raw)
+        if obj == "Opportunity":
+            return self._opportunity(raw)
+        if obj in FEEDBACK_OBJECTS:
+            return self._feedback(obj, raw)
+        raise Rejected(f"unexpected Salesforce object {obj!r}")
+
+    def _account(self, raw: Mapping[str, Any]) -> AccountRecord:
+        kind = str(raw.get("Type") or "").lower()
+        lifecycle = Lifecycle.CHURNED if "former" in kind or "churn" in kind else (
+            Lifecycle.CUSTOMER if "customer" in kind else Lifecycle.PROSPECT)  # fmt: skip
+        website = str(raw.get("Website") or "")
+        domain = website.split("//")[-1].split("/")[0].removeprefix("www.").lower()
+        return AccountRecord(
+            salesforce_id=str(require(raw, "Id")), name=str(require(raw, "Name"))[:255], domain=domain,
+            lifecycle=lifecycle, arr=_money(raw.get(self.arr_field), "ARR"), industry=str(raw.get("Industry") or "")[:64],
+        )  # fmt: skip
+
+    def _opportunity(self, raw: Mapping[str, Any]) -> OpportunityRecord:
+        closed, won = bool(raw.get("IsClosed")), bool(raw.get("IsWon"))
+        status = (
+            OpportunityStatus.WON if won else (OpportunityStatus.LOST if closed else OpportunityStatus.OPEN)
+        )
+        kind = str(raw.get("Type") or "").lower()
+        opportunity_type = OpportunityType.RENEWAL if "renewal" in kind else (
+            OpportunityType.EXPANSION if "existing" in kind or "upsell" in kind or "expansion" in kind else OpportunityType.NEW)  # fmt: skip
+        close = raw.get("CloseDate")
+        try:
+            close_date = date.fromisoformat(close) if close else None
+        except ValueError as exc:
+            raise Rejected(f"CloseDate is not a date: {close!r}") from exc
+        blocked = str(raw.get(self.blocked_feature_field) or "")
+        return OpportunityRecord(
+            salesforce_id=str(require(raw, "Id")), account_salesforce_id=str(raw.get("AccountId") or ""),
+            name=str(raw.get("Name") or "")[:255], amount=_money(raw.get("Amount"), "Amount"),
+            stage=str(raw.get("StageName") or "")[:64], status=status, close_date=close_date,
+            opportunity_type=opportunity_type, blocking_theme_names=[n for n in blocked.split(";") if n.strip()],
+        )  # fmt: skip
+
+    def _feedback(self, obj: str, raw: Mapping[str, Any]) -> FeedbackRecord:
+        record_id = str(require(raw, "Id"))
+        parent = str(raw.get("WhatId") or raw.get("ParentId") or "")
+        account = str(raw.get("AccountId") or (parent if parent.startswith("001") else ""))
+        title = raw.get("Subject") if obj == "Task" else raw.get("Title")
+        body = raw.get("Description") if obj == "Task" else raw.get("Body")
+        return FeedbackRecord(
+            source=Source.SALESFORCE, external_id=record_id, kind=ItemKind.NOTE,
+            occurred_at=parse_timestamp(raw.get("CreatedDate"), field_name="CreatedDate"),
+            title=str(title or obj)[:500], body=str(body or ""),
+            url=f"https://{self.client.sf_instance}/{record_id}", account=AccountRef(salesforce_id=account),
+            opportunity_salesforce_id=parent if parent.startswith("006") else "", raw=raw,
+        )  # fmt: skip
+
+
+def _money(value: Any, name: str) -> Decimal:
+    if value in (None, ""):
+        return Decimal(0)
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise Rejected(f"{name} is not a number: {value!r}") from exc
+    if amount < 0:
+        raise Rejected(f"{name} is negative: {value!r}")
+    return amount
+
+
+def _error_code(content: Any) -> str:
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        return str(content[0].get("errorCode") or "")
+    return ""
+
+
+def _message(content: Any) -> str:
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        return f"{content[0].get('errorCode', '')}: {content[0].get('message', '')}"
+    return str(content)[:300]

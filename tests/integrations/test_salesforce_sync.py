@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+import trustme
+from simple_salesforce import Salesforce
+
+from feedback.models import Account, FeedbackItem, Opportunity, Theme
+from integrations import engine
+from integrations.models import RejectedRecord, RunStatus
+from integrations.salesforce.connector import SalesforceObjects
+from tests.fakes.salesforce import FakeSalesforce
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 2, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def salesforce(tmp_path):
+    ca = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    fake = FakeSalesforce(ca, page_size=2).start()
+    fake.ca_file = str(ca_file)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def connector(salesforce):
+    sessions = iter(f"SESSION-{n}" for n in range(1, 100))
+
+    def log_in() -> Salesforce:
+        session_id = next(sessions)
+        salesforce.sessions.add(session_id)  # what a real login does: the new session is valid from now on
+        session = requests.Session()
+        session.verify = salesforce.ca_file
+        session.trust_env = False  # REQUESTS_CA_BUNDLE on this machine would override verify
+        return Salesforce(instance_url=salesforce.instance_url, session_id=session_id, session=session)
+
+    def make(now: datetime = NOW) -> SalesforceObjects:
+        return SalesforceObjects(log_in, now=lambda: now)
+
+    return make
+
+
+def _seed(sf: FakeSalesforce) -> None:
+    sf.add(
+        "Account",
+        Id="001A",
+        Name="Acme",
+        Website="https://www.acme.example/",
+        Type="Customer - Direct",
+        AnnualRevenue=120000,
+        Industry="Retail",
+    )
+    sf.add("Account", Id="001B", Name="Beta", Website="beta.example", Type="Prospect", AnnualRevenue=None)
+    sf.add("Account", Id="001C", Name="Gone", Type="Former Customer", AnnualRevenue=5000)
+    sf.add("Opportunity", Id="006X", AccountId="001A", Name="Acme expansion", Amount=90000, StageName="Negotiation",
+           IsClosed=False, IsWon=False, CloseDate="2026-04-01", Type="Existing Business", Blocked_By_Feature__c="Reporting;SSO")  # fmt: skip
+    sf.add(
+        "Opportunity",
+        Id="006Y",
+        AccountId="001B",
+        Name="Beta new",
+        Amount=20000,
+        StageName="Closed Won",
+        IsClosed=True,
+        IsWon=True,
+        CloseDate="2026-01-15",
+        Type="New Business",
+    )
+    sf.add(
+        "Task",
+        Id="00TA",
+        Subject="QBR notes",
+        Description="They need scheduled reports",
+        WhatId="006X",
+        AccountId="001A",
+        CreatedDate="2026-02-01T09:00:00.000+0000",
+    )
+    sf.add(
+        "Note",
+        Id="002N",
+        Title="Exec call",
+        Body="SSO is a blocker for security",
+        ParentId="001B",
+        CreatedDate="2026-02-02T09:00:00.000+0000",
+    )
+
+
+def test_full_sync_builds_accounts_deals_and_feedback(salesforce, connector, sleep, policy):
+    Theme.objects.create(name="Reporting", slug="reporting")
+    Theme.objects.create(name="SSO", slug="sso")
+    _seed(salesforce)
+    run = engine.run_sync(connector(), sleep=sleep, policy=policy)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    acme = Account.objects.get(salesforce_id="001A")
+    assert (acme.name, acme.domain, acme.lifecycle, acme.arr) == ("Acme", "acme.example", "customer", 120000)
+    assert Account.objects.get(salesforce_id="001C").lifecycle == "churned"
+    deal = Opportunity.objects.get(salesforce_id="006X")
+    assert (deal.account, deal.status, deal.opportunity_type) == (acme, "open", "expansion")
+    assert sorted(deal.blocking_themes.values_list("name", flat=True)) == ["Reporting", "SSO"]
+    assert Opportunity.objects.get(salesforce_id="006Y").status == "won"
+    task = FeedbackItem.objects.get(source="salesforce", external_id="00TA")
+    assert (task.account, task.opportunity, task.body) == (acme, deal, "They need scheduled reports")
+    assert FeedbackItem.objects.get(external_id="002N").account.name == "Beta"
+    queries = salesforce.calls_to("/services/data/v59.0/query")
+    assert any("SystemModstamp >= 1970-01-01T00:00:00" in q.query.get("q", [""])[0] for q in queries)
+    assert any(
+        q.path.startswith("/services/data/v59.0/query/01gFAKE") for q in queries
+    )  # nextRecordsUrl followed
+
+
+def test_incremental_rerun_changes_nothing_and_picks_up_edits_and_deletions(
+    salesforce, connector, sleep, policy
+):
+    _seed(salesforce)
+    engine.run_sync(connector(), sleep=sleep, policy=policy)
+    again = engine.run_sync(connector(), sleep=sleep, policy=policy)
+    assert (again.created, again.updated) == (0, 0)
+    salesforce.modify("Task", "00TA", Description="Reports AND exports now")
+    salesforce.delete("Note", "002N", "2026-02-10T12:00:00.000+0000")  # after the last run's deletion window
+    changed = engine.run_sync(connector(NOW + timedelta(days=1)), sleep=sleep, policy=policy)
+    assert changed.status == RunStatus.SUCCEEDED, changed.error
+    assert changed.updated >= 1 and changed.created == 0
+    assert FeedbackItem.objects.get(external_id="00TA").body == "Reports AND exports now"
+    assert not FeedbackItem.objects.filter(external_id="002N").exists()
+
+
+def test_an_expired_session_logs_in_again_and_the_limit_403_is_retried(salesforce, connector, sleep, policy):
+    _seed(salesforce)
+    sync = connector()
+    salesforce.sessions.clear()  # the session the connector holds has expired
+    salesforce.fail_next(
+        "/services/data/v59.0/query",
+        403,
+        [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}],
+    )
+    run = engine.run_sync(sync, sleep=sleep, policy=policy)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.retries == 2 and sleep.waits[0] == 0
+    assert Account.objects.count() == 3
+
+
+def test_a_permission_403_fails_the_run(salesforce, connector, sleep, policy):
+    _seed(salesforce)
+    salesforce.fail_next(
+        "/services/data/v59.0/query",
+        403,
+        [{"message": "Insufficient access", "errorCode": "INSUFFICIENT_ACCESS"}],
+    )
+    run = engine.run_sync(connector(), sleep=sleep, policy=policy)
+    assert run.status == RunStatus.FAILED and "INSUFFICIENT_ACCESS" in run.error and sleep.waits == []
+
+
+def test_a_deal_for_an_unknown_account_and_a_bad_amount_are_kept(salesforce, connector, sleep, policy):
+    _seed(salesforce)
+    salesforce.add(
+        "Opportunity", Id="006Z", AccountId="001NOPE", Name="Orphan", Amount=1, IsClosed=False, IsWon=False
+    )
+    salesforce.add(
+        "Opportunity", Id="006W", AccountId="001A", Name="Weird", Amount="lots", IsClosed=False, IsWon=False
+    )
+    run = engine.run_sync(connector(), sleep=sleep, policy=policy)
+    reasons = dict(RejectedRecord.objects.values_list("external_id", "reason"))
+    assert (
+        "001NOPE is not in the store yet" in reasons["006Z"] and "Amount is not a number" in reasons["006W"]
+    )
+    assert run.rejected == 2 and Opportunity.objects.count() == 2
