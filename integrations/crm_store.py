@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from django.db.models import Q
 
-from feedback.models import Account, FeedbackItem, Opportunity, Theme
-from integrations.records import AccountRecord, OpportunityRecord
+from feedback.models import Account, FeedbackItem, Opportunity, Theme, UsageMetric
+from integrations.records import AccountRecord, OpportunityRecord, UsageRecord
+from integrations.store import resolve_accounts
 
 ACCOUNT_FIELDS = ["name", "domain", "lifecycle", "arr", "industry"]
 OPPORTUNITY_FIELDS = ["account", "name", "amount", "stage", "status", "close_date", "opportunity_type"]
@@ -86,6 +87,30 @@ def _set_blocking_themes(deals: dict[str, OpportunityRecord]) -> None:
 
 def _cased(names: set[str]) -> list[str]:
     return [*names, *(n.title() for n in names)]
+
+
+def upsert_usage(records: Sequence[UsageRecord]) -> tuple[int, int, list[tuple[UsageRecord, str]]]:
+    """Usage rows by (account, metric, day); a row whose account is unknown is returned as rejected."""
+    accounts = resolve_accounts(r.account for r in records)
+    rejected = [
+        (r, f"no account matches {r.account.salesforce_id or r.account.domain or '(none)'}")
+        for r in records
+        if r.account not in accounts
+    ]
+    latest = {(accounts[r.account], r.metric[:64], r.day): r.value for r in records if r.account in accounts}
+    stored = {
+        (a, m, d): v
+        for a, m, d, v in UsageMetric.objects.filter(
+            account_id__in={k[0] for k in latest}, metric__in={k[1] for k in latest}
+        ).values_list("account_id", "metric", "date", "value")
+    }
+    changed = {key: value for key, value in latest.items() if stored.get(key) != value}
+    UsageMetric.objects.bulk_create(
+        [UsageMetric(account_id=a, metric=m, date=d, value=v) for (a, m, d), v in changed.items()],
+        update_conflicts=True, unique_fields=["account", "metric", "date"], update_fields=["value"],
+    )  # fmt: skip
+    created = sum(1 for key in changed if key not in stored)
+    return created, len(changed) - created, rejected
 
 
 def delete_items(source: str, external_ids: Sequence[str]) -> int:

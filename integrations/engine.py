@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from integrations import tagging
-from integrations.crm_store import delete_items, upsert_accounts, upsert_opportunities
+from integrations.crm_store import delete_items, upsert_accounts, upsert_opportunities, upsert_usage
 from integrations.models import Connection, RejectedRecord, RunStatus, SyncRun
 from integrations.records import (
     AccountRecord,
@@ -34,6 +34,7 @@ from integrations.records import (
     Rejected,
     StoreRecord,
     TransientError,
+    UsageRecord,
 )
 from integrations.store import upsert_feedback
 from productops.db import is_postgres
@@ -121,6 +122,11 @@ def store_mixed(
         deals_created, deals_updated, rejected = upsert_opportunities(deals)
         created, updated = created + deals_created, updated + deals_updated
         deal_rejects = [(r.salesforce_id, reason, _record_raw(r)) for r, reason in rejected]
+    usage = [r for r in records if isinstance(r, UsageRecord)]
+    if usage:
+        usage_created, usage_updated, rejected_usage = upsert_usage(usage)
+        created, updated = created + usage_created, updated + usage_updated
+        deal_rejects += [(f"{r.metric}@{r.day}", reason, _record_raw(r)) for r, reason in rejected_usage]
     items_created, items_updated, changed_ids = upsert_feedback(feedback, snapshot_cache=snapshots)
     delete_items(source, deleted)
     return created + items_created, updated + items_updated, changed_ids, deal_rejects
@@ -148,10 +154,7 @@ def _store_page(conn: Connection, run: SyncRun, connector: Connector, page: Page
             records, snapshots, connector.vendor, page.deleted
         )
         rejects += deal_rejects
-        RejectedRecord.objects.bulk_create(
-            RejectedRecord(connection=conn, run=run, external_id=eid[:128], reason=reason, raw=_jsonable(raw))
-            for eid, reason, raw in rejects
-        )
+        keep_rejects(conn, run, rejects)
         # The cursor moves only together with the rows it covers: a crash before this commit replays the page.
         Connection.objects.filter(pk=conn.pk).update(
             cursor=page.cursor_after, records_stored=F("records_stored") + created
@@ -161,6 +164,30 @@ def _store_page(conn: Connection, run: SyncRun, connector: Connector, page: Page
             updated=F("updated") + updated, rejected=F("rejected") + len(rejects), cursor_after=page.cursor_after,
         )  # fmt: skip
         tagging.enqueue_tagging(changed_ids)
+
+
+def keep_rejects(conn: Connection, run: SyncRun, rejects: list[tuple[str, str, Any]]) -> None:
+    """Keep each rejected record once: a record rejected again on the next run refreshes the open entry."""
+    open_ids = set(
+        RejectedRecord.objects.filter(
+            connection=conn,
+            resolved_at__isnull=True,
+            external_id__in=[eid[:128] for eid, _r, _raw in rejects if eid],
+        ).values_list("external_id", flat=True)
+    )
+    fresh = []
+    for eid, reason, raw in rejects:
+        if eid and eid[:128] in open_ids:
+            RejectedRecord.objects.filter(
+                connection=conn, external_id=eid[:128], resolved_at__isnull=True
+            ).update(run=run, reason=reason, raw=_jsonable(raw))
+        else:
+            fresh.append(
+                RejectedRecord(
+                    connection=conn, run=run, external_id=eid[:128], reason=reason, raw=_jsonable(raw)
+                )
+            )
+    RejectedRecord.objects.bulk_create(fresh)
 
 
 def _jsonable(raw: Any) -> Any:
@@ -230,10 +257,7 @@ def record_push(
     run = SyncRun.objects.create(connection=conn, trigger=trigger)
     with transaction.atomic():
         created, updated, changed_ids = write()
-        RejectedRecord.objects.bulk_create(
-            RejectedRecord(connection=conn, run=run, external_id=eid[:128], reason=reason, raw=_jsonable(raw))
-            for eid, reason, raw in rejects
-        )
+        keep_rejects(conn, run, rejects)
         Connection.objects.filter(pk=conn.pk).update(records_stored=F("records_stored") + created)
         SyncRun.objects.filter(pk=run.pk).update(
             fetched=fetched, created=created, updated=updated, rejected=len(rejects)

@@ -75,7 +75,17 @@ class OpportunityRecord:
     blocking_theme_names: list[str] = field(default_factory=list)
 
 
-StoreRecord = FeedbackRecord | AccountRecord | OpportunityRecord
+@dataclass
+class UsageRecord:
+    """One account's value of one usage metric on one day."""
+
+    account: AccountRef
+    metric: str
+    day: date
+    value: float
+
+
+StoreRecord = FeedbackRecord | AccountRecord | OpportunityRecord | UsageRecord
 
 
 @dataclass

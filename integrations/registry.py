@@ -71,12 +71,28 @@ def _salesforce() -> Connector:
     )
 
 
+def _delighted() -> Connector:
+    from integrations.nps.delighted import DelightedResponses
+
+    return DelightedResponses(base_url=settings.DELIGHTED_BASE_URL, api_key=settings.DELIGHTED_API_KEY)
+
+
+def _pendo() -> Connector:
+    from integrations.pendo.connector import PendoUsage
+
+    return PendoUsage(base_url=settings.PENDO_BASE_URL, integration_key=settings.PENDO_INTEGRATION_KEY)
+
+
 VENDORS: dict[str, Vendor] = {
     "salesforce": Vendor(
         "salesforce", "Salesforce", "objects", "SALESFORCE_ENABLED", _salesforce, "SALESFORCE_SYNC_MINUTES"
     ),
     "zendesk": Vendor("zendesk", "Zendesk", "tickets", "ZENDESK_ENABLED", _zendesk, "ZENDESK_SYNC_MINUTES"),
     "gong": Vendor("gong", "Gong", "calls", "GONG_ENABLED", _gong, "GONG_SYNC_MINUTES"),
+    "delighted": Vendor(
+        "delighted", "Delighted (NPS)", "responses", "DELIGHTED_ENABLED", _delighted, "DELIGHTED_SYNC_MINUTES"
+    ),
+    "pendo": Vendor("pendo", "Pendo (usage)", "usage", "PENDO_ENABLED", _pendo, "PENDO_SYNC_MINUTES"),
 }
 
 

@@ -10,11 +10,11 @@ from typing import Any
 import httpx
 
 from feedback.models import ItemKind, Source
+from integrations.http_errors import raise_for_status
 from integrations.records import (
     AccountRef,
     FeedbackRecord,
     Page,
-    PermanentError,
     TransientError,
     parse_timestamp,
     require,
@@ -83,7 +83,7 @@ class GongCalls:
         if response.status_code == 404:
             calls, next_page = [], None  # Gong answers 404 for a window with no calls
         else:
-            _raise_for(response)
+            raise_for_status("Gong", response)
             payload = response.json()
             calls = payload.get("calls") or []
             next_page = (payload.get("records") or {}).get("cursor")
@@ -138,19 +138,3 @@ def _salesforce_context(context: list[Mapping[str, Any]]) -> tuple[str, str]:
             elif obj.get("objectType") == "Opportunity" and not opportunity_id:
                 opportunity_id = str(obj.get("objectId") or "")
     return account_id, opportunity_id
-
-
-def _raise_for(response: httpx.Response) -> None:
-    status = response.status_code
-    if status < 300:
-        return
-    try:
-        errors = "; ".join(response.json().get("errors") or []) or response.text[:300]
-    except ValueError:
-        errors = response.text[:300]
-    if status == 429 or status >= 500:
-        retry_after = response.headers.get("Retry-After")
-        raise TransientError(
-            f"Gong {status}: {errors}", retry_after=float(retry_after) if retry_after else None
-        )
-    raise PermanentError(f"Gong {status}: {errors}")

@@ -188,10 +188,31 @@ if SALESFORCE_ENABLED:
         "options": {"expires": SALESFORCE_SYNC_MINUTES * 60},
     }
 
+DELIGHTED_ENABLED = env_bool("DELIGHTED_ENABLED", False)
+DELIGHTED_BASE_URL = env_str("DELIGHTED_BASE_URL", "https://api.delighted.com")
+DELIGHTED_API_KEY = env_required("DELIGHTED_API_KEY") if DELIGHTED_ENABLED else ""
+DELIGHTED_SYNC_MINUTES = env_int("DELIGHTED_SYNC_MINUTES", 60, minimum=1)
+
+PENDO_ENABLED = env_bool("PENDO_ENABLED", False)
+PENDO_BASE_URL = env_str("PENDO_BASE_URL", "https://app.pendo.io")
+PENDO_INTEGRATION_KEY = env_required("PENDO_INTEGRATION_KEY") if PENDO_ENABLED else ""
+PENDO_SYNC_MINUTES = env_int("PENDO_SYNC_MINUTES", 24 * 60, minimum=1)
+
 # Shared secret for the signed NPS webhook (POST /api/v1/ingest/nps/); unset = the webhook refuses everything.
 NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")
 NPS_WEBHOOK_MAX_AGE_SECONDS = env_int("NPS_WEBHOOK_MAX_AGE_SECONDS", 300, minimum=1)
 
+for _vendor, _enabled, _minutes in [
+    ("delighted", DELIGHTED_ENABLED, DELIGHTED_SYNC_MINUTES),
+    ("pendo", PENDO_ENABLED, PENDO_SYNC_MINUTES),
+]:
+    if _enabled:
+        CELERY_BEAT_SCHEDULE[f"sync-{_vendor}"] = {
+            "task": "integrations.tasks.sync_vendor",
+            "schedule": timedelta(minutes=_minutes),
+            "args": [_vendor],
+            "options": {"expires": _minutes * 60},
+        }
 if ZENDESK_ENABLED:
     CELERY_BEAT_SCHEDULE["sync-zendesk-tickets"] = {
         "task": "integrations.tasks.sync_vendor",
