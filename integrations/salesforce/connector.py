@@ -7,6 +7,8 @@ tasks are removed from the store. Expired sessions get a new client; REQUEST_LIM
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -51,8 +53,14 @@ class SalesforceObjects:
         blocked_feature_field: str = "Blocked_By_Feature__c",
         arr_field: str = "AnnualRevenue",
         now: Callable[[], datetime] | None = None,
+        bulk_threshold: int = 50_000,
+        bulk_page_size: int = 50_000,
+        bulk_poll_seconds: float = 2.0,
     ) -> None:
         self.client_factory = client_factory
+        self.bulk_threshold = bulk_threshold
+        self.bulk_page_size = bulk_page_size
+        self.bulk_poll_seconds = bulk_poll_seconds
         self.client = client_factory()
         self.blocked_feature_field = blocked_feature_field
         self.arr_field = arr_field
@@ -76,18 +84,50 @@ class SalesforceObjects:
         obj = cursor.get("object")
         if obj is None:
             return self._deletions(cursor)
+        if cursor.get("bulk_job") or (not cursor.get("next") and self._wants_bulk(obj, cursor)):
+            return self._bulk_page(obj, cursor)
         result = self._call(lambda: self._query(obj, cursor))
         records = [self._tag(obj, r) for r in result.get("records") or []]
+        more = bool(result.get("nextRecordsUrl")) and not result.get("done", True)
+        return self._advance(obj, cursor, records, next_url=result["nextRecordsUrl"] if more else None)
+
+    def _advance(
+        self, obj: str, cursor: dict[str, Any], records: list[dict[str, Any]], *, next_url: str | None
+    ) -> Page:
         stamps = [r.get("SystemModstamp") for r in records if r.get("SystemModstamp")]
         if stamps:
             cursor["since"][obj] = max(stamps)
-        if result.get("nextRecordsUrl") and not result.get("done", True):
-            cursor["next"] = result["nextRecordsUrl"]
-        else:
+        cursor["next"] = next_url
+        if next_url is None and not cursor.get("bulk_job"):
             position = self.order.index(obj)
             cursor["object"] = self.order[position + 1] if position + 1 < len(self.order) else None
-            cursor["next"] = None
         return Page(records=records, cursor_after=cursor, done=False)
+
+    def _wants_bulk(self, obj: str, cursor: dict[str, Any]) -> bool:
+        """A backfill (from the beginning) of a big object goes through Bulk API 2.0 instead of REST pages."""
+        if cursor["since"][obj] != EPOCH:
+            return False
+        total = self._call(lambda: self.client.query(f"SELECT COUNT() FROM {obj}"))
+        return int(total.get("totalSize") or 0) > self.bulk_threshold
+
+    def _bulk_page(self, obj: str, cursor: dict[str, Any]) -> Page:
+        bulk = getattr(
+            self.client.bulk2, obj
+        )._client  # the job-level calls, so each result page is a commit point
+        if not cursor.get("bulk_job"):
+            job = self._call(lambda: bulk.create_job("query", self.queries[obj] + " ORDER BY SystemModstamp"))
+            cursor["bulk_job"], cursor["locator"] = job["id"], ""
+        self._call(lambda: bulk.wait_for_job(cursor["bulk_job"], True, self.bulk_poll_seconds))
+        result = self._call(
+            lambda: bulk.get_query_results(cursor["bulk_job"], cursor.get("locator", ""), self.bulk_page_size)
+        )
+        records = [self._tag(obj, _from_csv(row)) for row in csv.DictReader(io.StringIO(result["records"]))]
+        if result["locator"]:
+            cursor["locator"] = result["locator"]
+            return self._advance(obj, cursor, records, next_url=None)
+        cursor.pop("bulk_job", None)
+        cursor.pop("locator", None)
+        return self._advance(obj, cursor, records, next_url=None)
 
     def _query(self, obj: str, cursor: dict[str, Any]) -> dict[str, Any]:
         if cursor.get("next"):
@@ -159,7 +199,7 @@ class SalesforceObjects:
         )  # fmt: skip
 
     def _opportunity(self, raw: Mapping[str, Any]) -> OpportunityRecord:
-        closed, won = bool(raw.get("IsClosed")), bool(raw.get("IsWon"))
+        closed, won = _truthy(raw.get("IsClosed")), _truthy(raw.get("IsWon"))
         status = (
             OpportunityStatus.WON if won else (OpportunityStatus.LOST if closed else OpportunityStatus.OPEN)
         )
@@ -192,6 +232,16 @@ class SalesforceObjects:
             url=f"https://{self.client.sf_instance}/{record_id}", account=AccountRef(salesforce_id=account),
             opportunity_salesforce_id=parent if parent.startswith("006") else "", raw=raw,
         )  # fmt: skip
+
+
+def _truthy(value: Any) -> bool:
+    """REST sends booleans; Bulk API CSV sends "true" / "false"."""
+    return value is True or str(value).lower() == "true"
+
+
+def _from_csv(row: dict[str, str]) -> dict[str, Any]:
+    """Bulk API CSV has no nulls, only empty strings: read those as missing, like REST's null."""
+    return {key: (value if value != "" else None) for key, value in row.items()}
 
 
 def _money(value: Any, name: str) -> Decimal:

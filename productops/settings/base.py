@@ -180,6 +180,8 @@ SALESFORCE_DOMAIN = env_str("SALESFORCE_DOMAIN", "login")  # "test" for a sandbo
 SALESFORCE_BLOCKED_FEATURE_FIELD = env_str("SALESFORCE_BLOCKED_FEATURE_FIELD", "Blocked_By_Feature__c")
 SALESFORCE_ARR_FIELD = env_str("SALESFORCE_ARR_FIELD", "AnnualRevenue")
 SALESFORCE_SYNC_MINUTES = env_int("SALESFORCE_SYNC_MINUTES", 30, minimum=1)
+# A backfill of an object with more records than this uses Bulk API 2.0 instead of REST query pages.
+SALESFORCE_BULK_THRESHOLD = env_int("SALESFORCE_BULK_THRESHOLD", 50_000, minimum=0)
 if SALESFORCE_ENABLED:
     CELERY_BEAT_SCHEDULE["sync-salesforce-objects"] = {
         "task": "integrations.tasks.sync_vendor",

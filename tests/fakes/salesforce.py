@@ -8,6 +8,8 @@ session id gets 401 with errorCode INVALID_SESSION_ID as a JSON list, like the r
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import ssl
 from datetime import datetime
@@ -45,6 +47,9 @@ class FakeSalesforce(FakeServer):
         self.route("GET", f"{API}/query/", self._query_more)
         self.route("GET", f"{API}/query", self._query)
         self.route("GET", f"{API}/sobjects/", self._deleted)
+        self.route("POST", f"{API}/jobs/query", self._create_job)
+        self.route("GET", f"{API}/jobs/query/", self._job)
+        self.jobs: dict[str, list[dict[str, Any]]] = {}
 
     @property
     def instance_url(self) -> str:
@@ -94,6 +99,8 @@ class FakeSalesforce(FakeServer):
                 400, [{"message": f"sObject type is not supported: {soql}", "errorCode": "INVALID_TYPE"}]
             )
         rows = sorted(self.objects[match.group(1)], key=lambda r: (_stamp(r["SystemModstamp"]), r["Id"]))
+        if "COUNT()" in soql:
+            return Response(200, {"totalSize": len(rows), "done": True, "records": []})
         bound = re.search(r"SystemModstamp (>=|>) (\S+)", soql)
         if bound:
             low = _stamp(bound.group(2))
@@ -139,3 +146,48 @@ class FakeSalesforce(FakeServer):
                 "latestDateCovered": request.query["end"][0],
             },
         )
+
+    # --- Bulk API 2.0 query jobs: results as CSV pages with Sforce-Locator / Sforce-NumberOfRecords --------------
+
+    def _create_job(self, request: Request) -> Response:
+        body = request.json()
+        obj = re.search(r"FROM (\w+)", body["query"]).group(1)
+        job_id = f"750FAKE{len(self.jobs)}"
+        self.jobs[job_id] = sorted(self.objects[obj], key=lambda r: (_stamp(r["SystemModstamp"]), r["Id"]))
+        self.job_columns = re.search(r"SELECT (.+?) FROM", body["query"]).group(1).split(", ")
+        return Response(200, {"id": job_id, "operation": "query", "object": obj, "state": "UploadComplete"})
+
+    def _job(self, request: Request) -> Response:
+        parts = request.path.split("/")
+        job_id = parts[6]
+        if job_id not in self.jobs:
+            return Response(404, [{"errorCode": "NOT_FOUND", "message": "job not found"}])
+        if not request.path.endswith("/results"):
+            return Response(200, {"id": job_id, "state": "JobComplete"})
+        rows = self.jobs[job_id]
+        size = int(request.query.get("maxRecords", ["50000"])[0])
+        offset = int(request.query.get("locator", ["0"])[0] or 0)
+        chunk = rows[offset : offset + size]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=self.job_columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in chunk:
+            writer.writerow(
+                {
+                    k: (
+                        ""
+                        if row.get(k) is None
+                        else str(row.get(k)).lower()
+                        if isinstance(row.get(k), bool)
+                        else row.get(k)
+                    )
+                    for k in self.job_columns
+                }
+            )
+        more = offset + size < len(rows)
+        headers = {
+            "Content-Type": "text/csv",
+            "Sforce-Locator": str(offset + size) if more else "null",
+            "Sforce-NumberOfRecords": str(len(chunk)),
+        }
+        return Response(200, out.getvalue().encode(), headers)

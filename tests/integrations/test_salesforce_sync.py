@@ -170,3 +170,22 @@ def test_a_deal_for_an_unknown_account_and_a_bad_amount_are_kept(salesforce, con
         "001NOPE is not in the store yet" in reasons["006Z"] and "Amount is not a number" in reasons["006W"]
     )
     assert run.rejected == 2 and Opportunity.objects.count() == 2
+
+
+def test_a_big_backfill_goes_through_bulk_api_2(salesforce, connector, sleep, policy):
+    _seed(salesforce)
+    for n in range(5):
+        salesforce.add("Account", Id=f"001BULK{n}", Name=f"Bulk {n}", Type="Customer", AnnualRevenue=1000 + n)
+    sync = connector()
+    sync.bulk_threshold, sync.bulk_page_size, sync.bulk_poll_seconds = (
+        4,
+        3,
+        0,
+    )  # 8 accounts > 4: use Bulk API 2.0
+    run = engine.run_sync(sync, sleep=sleep, policy=policy)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert Account.objects.count() == 8 and Account.objects.get(salesforce_id="001BULK4").arr == 1004
+    assert Account.objects.get(salesforce_id="001B").arr == 0  # an empty CSV cell is a null, not an error
+    results = salesforce.calls_to("/services/data/v59.0/jobs/query/750FAKE0/results")
+    assert len(results) == 3  # pages of 3 followed by Sforce-Locator until it says null
+    assert Opportunity.objects.get(salesforce_id="006X").status == "open"  # small objects stay on REST
