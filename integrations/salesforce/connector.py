@@ -39,7 +39,7 @@ from integrations.records import (
 )
 
 EPOCH = "1970-01-01T00:00:00Z"
-FEEDBACK_OBJECTS = ("Task", "Note")
+FEEDBACK_OBJECTS = ("Task", "Note", "Case", "ContentNote")
 
 
 class SalesforceObjects:
@@ -71,6 +71,8 @@ class SalesforceObjects:
             f"Probability, {blocked_feature_field}, SystemModstamp FROM Opportunity",
             "Task": "SELECT Id, Subject, Description, WhatId, AccountId, CreatedDate, SystemModstamp FROM Task",
             "Note": "SELECT Id, Title, Body, ParentId, CreatedDate, SystemModstamp FROM Note",
+            "Case": "SELECT Id, Subject, Description, AccountId, CreatedDate, SystemModstamp FROM Case",
+            "ContentNote": "SELECT Id, Title, TextPreview, CreatedDate, SystemModstamp FROM ContentNote",
         }
         self.order = list(self.queries)
 
@@ -88,6 +90,8 @@ class SalesforceObjects:
             return self._bulk_page(obj, cursor)
         result = self._call(lambda: self._query(obj, cursor))
         records = [self._tag(obj, r) for r in result.get("records") or []]
+        if obj == "ContentNote" and records:
+            self._attach_links(records)
         more = bool(result.get("nextRecordsUrl")) and not result.get("done", True)
         return self._advance(obj, cursor, records, next_url=result["nextRecordsUrl"] if more else None)
 
@@ -102,6 +106,22 @@ class SalesforceObjects:
             position = self.order.index(obj)
             cursor["object"] = self.order[position + 1] if position + 1 < len(self.order) else None
         return Page(records=records, cursor_after=cursor, done=False)
+
+    def _attach_links(self, notes: list[dict[str, Any]]) -> None:
+        """A ContentNote hangs off records through ContentDocumentLink; keep the account or deal it is linked to."""
+        ids = [note["Id"] for note in notes]
+        soql = format_soql(
+            "SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN {}",
+            ids,
+        )
+        links = self._call(lambda: self.client.query(soql)).get("records") or []
+        parents: dict[str, str] = {}
+        for link in links:
+            entity = str(link.get("LinkedEntityId") or "")
+            if entity.startswith(("001", "006")):
+                parents.setdefault(link["ContentDocumentId"], entity)
+        for note in notes:
+            note["ParentId"] = parents.get(note["Id"], "")
 
     def _wants_bulk(self, obj: str, cursor: dict[str, Any]) -> bool:
         """A backfill (from the beginning) of a big object goes through Bulk API 2.0 instead of REST pages."""
@@ -223,10 +243,12 @@ class SalesforceObjects:
         record_id = str(require(raw, "Id"))
         parent = str(raw.get("WhatId") or raw.get("ParentId") or "")
         account = str(raw.get("AccountId") or (parent if parent.startswith("001") else ""))
-        title = raw.get("Subject") if obj == "Task" else raw.get("Title")
-        body = raw.get("Description") if obj == "Task" else raw.get("Body")
+        title = raw.get("Subject") if obj in ("Task", "Case") else raw.get("Title")
+        body = {"Task": raw.get("Description"), "Case": raw.get("Description"), "Note": raw.get("Body")}.get(
+            obj, raw.get("TextPreview")
+        )
         return FeedbackRecord(
-            source=Source.SALESFORCE, external_id=record_id, kind=ItemKind.NOTE,
+            source=Source.SALESFORCE, external_id=record_id, kind=ItemKind.TICKET if obj == "Case" else ItemKind.NOTE,
             occurred_at=parse_timestamp(raw.get("CreatedDate"), field_name="CreatedDate"),
             title=str(title or obj)[:500], body=str(body or ""),
             url=f"https://{self.client.sf_instance}/{record_id}", account=AccountRef(salesforce_id=account),

@@ -34,12 +34,15 @@ class FakeSalesforce(FakeServer):
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.page_size = page_size
         self.objects: dict[str, list[dict[str, Any]]] = {
-            "Account": [],
-            "Opportunity": [],
+            "Account": [], "Opportunity": [], "Task": [], "Note": [], "Case": [], "ContentNote": [],
+            "ContentDocumentLink": [],
+        }  # fmt: skip
+        self.deleted: dict[str, list[dict[str, str]]] = {
             "Task": [],
             "Note": [],
+            "Case": [],
+            "ContentNote": [],
         }
-        self.deleted: dict[str, list[dict[str, str]]] = {"Task": [], "Note": []}
         self.sessions = {"SESSION-1"}
         self.api_calls = 0
         self._cursors: dict[str, list[dict[str, Any]]] = {}
@@ -98,6 +101,10 @@ class FakeSalesforce(FakeServer):
             return Response(
                 400, [{"message": f"sObject type is not supported: {soql}", "errorCode": "INVALID_TYPE"}]
             )
+        if match.group(1) == "ContentDocumentLink":
+            wanted = set(re.findall(r"'([^']+)'", soql))
+            links = [r for r in self.objects["ContentDocumentLink"] if r["ContentDocumentId"] in wanted]
+            return Response(200, {"totalSize": len(links), "done": True, "records": links})
         rows = sorted(self.objects[match.group(1)], key=lambda r: (_stamp(r["SystemModstamp"]), r["Id"]))
         if "COUNT()" in soql:
             return Response(200, {"totalSize": len(rows), "done": True, "records": []})

@@ -81,6 +81,10 @@ def _seed(sf: FakeSalesforce) -> None:
         AccountId="001A",
         CreatedDate="2026-02-01T09:00:00.000+0000",
     )
+    sf.add("Case", Id="500C", Subject="Export broken", Description="CSV export stops at 10,000 rows", AccountId="001A", CreatedDate="2026-02-03T09:00:00.000+0000")  # fmt: skip
+    sf.add("ContentNote", Id="069D", Title="Discovery notes", TextPreview="Wants an audit log", CreatedDate="2026-02-04T09:00:00.000+0000")  # fmt: skip
+    sf.objects["ContentDocumentLink"].append({"ContentDocumentId": "069D", "LinkedEntityId": "005USER"})
+    sf.objects["ContentDocumentLink"].append({"ContentDocumentId": "069D", "LinkedEntityId": "006X"})
     sf.add(
         "Note",
         Id="002N",
@@ -107,6 +111,13 @@ def test_full_sync_builds_accounts_deals_and_feedback(salesforce, connector, sle
     task = FeedbackItem.objects.get(source="salesforce", external_id="00TA")
     assert (task.account, task.opportunity, task.body) == (acme, deal, "They need scheduled reports")
     assert FeedbackItem.objects.get(external_id="002N").account.name == "Beta"
+    case = FeedbackItem.objects.get(external_id="500C")
+    assert (case.kind, case.account) == ("ticket", acme)
+    content_note = FeedbackItem.objects.get(external_id="069D")
+    assert (content_note.body, content_note.opportunity) == (
+        "Wants an audit log",
+        deal,
+    )  # linked via ContentDocumentLink
     queries = salesforce.calls_to("/services/data/v59.0/query")
     assert any("SystemModstamp >= 1970-01-01T00:00:00" in q.query.get("q", [""])[0] for q in queries)
     assert any(
