@@ -9,16 +9,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from feedback import queries, services
+from feedback import queries, selectors, services
 from feedback.filters import Cut, CutForm, ordered_items, parse_cut, search_terms
-from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, Theme
+from feedback.models import Account, FeedbackItem, Source, Theme
 from feedback.permissions import CURATE_ROLES, READ_ROLES
 from feedback.segments import segments
 from productops.roles import has_any_role, role_required
@@ -34,15 +33,7 @@ def page_items(cut: Cut, total: int) -> tuple[list[FeedbackItem], dict[str, Any]
         ordered_items(cut)
         .select_related("account")
         .defer("raw", "search_vector", "account__industry")
-        .prefetch_related(
-            Prefetch(
-                "theme_links",
-                queryset=FeedbackTheme.objects.filter(removed=False)
-                .select_related("theme")
-                .order_by("theme__name"),
-                to_attr="live_links",
-            )
-        )[(page - 1) * size : page * size]
+        .prefetch_related(selectors.live_theme_links())[(page - 1) * size : page * size]
     )
     nav = {
         "page": page,
