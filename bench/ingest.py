@@ -3,8 +3,8 @@
     DATABASE_URL=postgres://... python bench/ingest.py [--records 200000] [--baseline 20000] [--batch 1000]
 
 Feeds N Zendesk-shaped tickets from an in-process source (so HTTP is not what is measured) through the real path the
-sync engine uses (ZendeskTickets.map_record → integrations.store.upsert_feedback, batch by batch, each in its own
-transaction), then again unchanged (a re-sync: nothing is written), then again with every body changed (all updates),
+sync engine uses (ZendeskTickets.map_record → integrations.store.prepare_feedback on the main thread →
+write_feedback on the sync's writer thread, batch by batch, each in its own transaction), then again unchanged (a re-sync: nothing is written), then again with every body changed (all updates),
 then a per-row ORM `update_or_create` baseline on a sample, then a raw COPY of the same rows into a scratch table as
 the physical limit. Prints each rate and, last: `ingest: <N> items/s, <R>x per-row ORM, <P>% of COPY`.
 Its rows (external ids starting "bench-") are deleted at the end.
@@ -54,6 +54,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--baseline", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument(
+        "--no-thread", action="store_true", help="Write on the main thread (no writer thread)."
+    )
     args = parser.parse_args()
 
     import django
@@ -62,7 +65,8 @@ def main() -> None:
     from django.db import connection, transaction
 
     from feedback.models import Account, FeedbackItem
-    from integrations.store import upsert_feedback
+    from integrations.pipeline import OrderedWriter
+    from integrations.store import prepare_feedback, write_feedback
     from integrations.zendesk.connector import ZendeskSettings, ZendeskTickets
 
     if connection.vendor != "postgresql":
@@ -73,18 +77,27 @@ def main() -> None:
     )
     connector = ZendeskTickets(ZendeskSettings(subdomain="bench", email="b@bench.test", token="x"))
 
+    def write(prepared: Any) -> None:
+        with transaction.atomic():
+            write_feedback(prepared)
+
     def ingest(source: Iterator[dict[str, Any]]) -> None:
+        """As a sync run does it: map and prepare a batch while the writer thread writes the previous one."""
         batch: list[Any] = []
-        snapshots: dict = {}  # as in a sync run: each account's segment snapshot is computed once
-        for raw in source:
-            batch.append(connector.map_record(raw))
-            if len(batch) >= args.batch:
-                with transaction.atomic():
-                    upsert_feedback(batch, snapshot_cache=snapshots)
-                batch = []
-        if batch:
-            with transaction.atomic():
-                upsert_feedback(batch, snapshot_cache=snapshots)
+        snapshots: dict = {}  # each account's segment snapshot is computed once per run
+        writer = OrderedWriter(threaded=not args.no_thread)
+        try:
+            for raw in source:
+                batch.append(connector.map_record(raw))
+                if len(batch) >= args.batch:
+                    prepared = prepare_feedback(batch, snapshot_cache=snapshots)
+                    writer.submit(lambda p=prepared: write(p))
+                    batch = []
+            if batch:
+                prepared = prepare_feedback(batch, snapshot_cache=snapshots)
+                writer.submit(lambda p=prepared: write(p))
+        finally:
+            writer.close()
 
     def cleanup() -> None:
         with connection.cursor() as cursor:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils import timezone
 from integrations import tagging
 from integrations.crm_store import delete_items, upsert_accounts, upsert_opportunities, upsert_usage
 from integrations.models import Connection, RejectedRecord, RunStatus, SyncRun
+from integrations.pipeline import OrderedWriter
 from integrations.records import (
     AccountRecord,
     Connector,
@@ -36,7 +38,7 @@ from integrations.records import (
     TransientError,
     UsageRecord,
 )
-from integrations.store import upsert_feedback
+from integrations.store import PreparedFeedback, prepare_feedback, upsert_feedback, write_feedback
 from productops.db import is_postgres
 
 log = logging.getLogger(__name__)
@@ -109,13 +111,27 @@ def get_connection(vendor: str, stream: str) -> Connection:
     return conn
 
 
+@dataclass
+class PreparedPage:
+    page: Page
+    crm: list[StoreRecord]  # accounts, deals and usage rows: written as they are
+    feedback: PreparedFeedback
+    rejects: list[tuple[str, str, Any]]
+
+
+def _prepare_page(connector: Connector, page: Page, snapshots: dict) -> PreparedPage:
+    records, rejects = _map_page(connector, page)
+    feedback = [r for r in records if isinstance(r, FeedbackRecord)]
+    crm = [r for r in records if not isinstance(r, FeedbackRecord)]
+    return PreparedPage(page, crm, prepare_feedback(feedback, snapshot_cache=snapshots), rejects)
+
+
 def store_mixed(
-    records: list[StoreRecord], snapshots: dict, source: str, deleted: list[str]
+    records: list[StoreRecord], feedback: PreparedFeedback, source: str, deleted: list[str]
 ) -> tuple[int, int, list[int], list[tuple[str, str, Any]]]:
     """Accounts first, then deals, then feedback (which points at both); deletions last."""
     accounts = [r for r in records if isinstance(r, AccountRecord)]
     deals = [r for r in records if isinstance(r, OpportunityRecord)]
-    feedback = [r for r in records if isinstance(r, FeedbackRecord)]
     created, updated = upsert_accounts(accounts) if accounts else (0, 0)
     deal_rejects: list[tuple[str, str, Any]] = []
     if deals:
@@ -127,7 +143,7 @@ def store_mixed(
         usage_created, usage_updated, rejected_usage = upsert_usage(usage)
         created, updated = created + usage_created, updated + usage_updated
         deal_rejects += [(f"{r.metric}@{r.day}", reason, _record_raw(r)) for r, reason in rejected_usage]
-    items_created, items_updated, changed_ids = upsert_feedback(feedback, snapshot_cache=snapshots)
+    items_created, items_updated, changed_ids = write_feedback(feedback)
     delete_items(source, deleted)
     return created + items_created, updated + items_updated, changed_ids, deal_rejects
 
@@ -147,13 +163,13 @@ def _map_page(connector: Connector, page: Page) -> tuple[list[StoreRecord], list
     return good, bad
 
 
-def _store_page(conn: Connection, run: SyncRun, connector: Connector, page: Page, snapshots: dict) -> None:
-    records, rejects = _map_page(connector, page)
+def _commit_page(conn: Connection, run: SyncRun, vendor: str, prepared: PreparedPage) -> None:
+    page = prepared.page
     with transaction.atomic():
-        created, updated, changed_ids, deal_rejects = store_mixed(
-            records, snapshots, connector.vendor, page.deleted
+        created, updated, changed_ids, crm_rejects = store_mixed(
+            prepared.crm, prepared.feedback, vendor, page.deleted
         )
-        rejects += deal_rejects
+        rejects = prepared.rejects + crm_rejects
         keep_rejects(conn, run, rejects)
         # The cursor moves only together with the rows it covers: a crash before this commit replays the page.
         Connection.objects.filter(pk=conn.pk).update(
@@ -203,8 +219,13 @@ def run_sync(
     sleep: Sleep = time.sleep,
     policy: RetryPolicy | None = None,
     progress: Callable[[int], None] | None = None,
+    threaded: bool | None = None,
 ) -> SyncRun:
-    """Run one sync of a connector to the end of its stream. Returns the finished SyncRun."""
+    """Run one sync of a connector to the end of its stream. Returns the finished SyncRun.
+
+    `threaded` (default: the INGEST_WRITER_THREAD setting, on PostgreSQL) writes each page on a writer thread
+    while the next page is fetched and prepared.
+    """
     conn = get_connection(connector.vendor, connector.stream)
     policy = policy or RetryPolicy()
     if full or since is not None or not conn.cursor:
@@ -213,28 +234,44 @@ def run_sync(
     run = SyncRun.objects.create(
         connection=conn, trigger=trigger, cursor_before=conn.cursor, cursor_after=conn.cursor
     )
+    if threaded is None:
+        threaded = settings.INGEST_WRITER_THREAD and is_postgres()
     try:
         with connection_lock(conn):
-            cursor = conn.cursor
-            snapshots: dict = {}  # segment snapshots, computed once per account per run
-            while True:
-                page = call_with_retries(
-                    lambda c=cursor: connector.fetch_page(c),
-                    policy=policy,
-                    sleep=sleep,
-                    on_retry=lambda: SyncRun.objects.filter(pk=run.pk).update(retries=F("retries") + 1),
-                )
-                _store_page(conn, run, connector, page, snapshots)
-                if progress:
-                    progress(len(page.records))
-                cursor = page.cursor_after
-                if page.done:
-                    break
+            writer = OrderedWriter(threaded=threaded)
+            try:
+                _pull(connector, conn, run, writer, policy=policy, sleep=sleep, progress=progress)
+            finally:
+                writer.close()  # the write in flight finishes (or raises) before the run is finished
     except AlreadyRunning as exc:
         return _finish(run, RunStatus.SKIPPED, str(exc))
     except (PermanentError, TransientError) as exc:
         return _finish(run, RunStatus.FAILED, str(exc))
     return _finish(run, RunStatus.SUCCEEDED, "")
+
+
+def _pull(
+    connector: Connector, conn: Connection, run: SyncRun, writer: OrderedWriter, *, policy: RetryPolicy,
+    sleep: Sleep, progress: Callable[[int], None] | None,
+) -> None:  # fmt: skip
+    cursor = conn.cursor
+    snapshots: dict = {}  # segment snapshots, computed once per account per run
+    while True:
+        page = call_with_retries(
+            lambda c=cursor: connector.fetch_page(c),
+            policy=policy,
+            sleep=sleep,
+            on_retry=lambda: SyncRun.objects.filter(pk=run.pk).update(retries=F("retries") + 1),
+        )
+        prepared = _prepare_page(connector, page, snapshots)
+        writer.submit(lambda p=prepared: _commit_page(conn, run, connector.vendor, p))
+        if prepared.crm:
+            writer.drain()  # accounts and deals must be stored before later pages are matched against them
+        if progress:
+            progress(len(page.records))
+        cursor = page.cursor_after
+        if page.done:
+            return
 
 
 def _finish(run: SyncRun, status: str, error: str) -> SyncRun:

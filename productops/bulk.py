@@ -93,14 +93,22 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     return len(rows)
 
 
-def copy_rows(cursor: Any, table: str, db_columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """COPY plain rows into a table (PostgreSQL only): CSV built by the C csv writer, NULL spelled \\N."""
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV for COPY (NULL spelled \\N), built by the C csv writer."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows([_copy_value(value) for value in row] for row in rows)
-    buffer.seek(0)
+    return buffer.getvalue()
+
+
+def copy_text(cursor: Any, table: str, db_columns: Sequence[str], text: str) -> None:
+    """COPY CSV made by `csv_text` into a table (PostgreSQL only)."""
     column_sql = ", ".join(connection.ops.quote_name(column) for column in db_columns)
     sql = (
         f"COPY {connection.ops.quote_name(table)} ({column_sql}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
     )
-    cursor.copy_expert(sql, buffer)
+    cursor.copy_expert(sql, io.StringIO(text))
+
+
+def copy_rows(cursor: Any, table: str, db_columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    copy_text(cursor, table, db_columns, csv_text(rows))
