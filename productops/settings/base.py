@@ -182,13 +182,6 @@ SALESFORCE_ARR_FIELD = env_str("SALESFORCE_ARR_FIELD", "AnnualRevenue")
 SALESFORCE_SYNC_MINUTES = env_int("SALESFORCE_SYNC_MINUTES", 30, minimum=1)
 # A backfill of an object with more records than this uses Bulk API 2.0 instead of REST query pages.
 SALESFORCE_BULK_THRESHOLD = env_int("SALESFORCE_BULK_THRESHOLD", 50_000, minimum=0)
-if SALESFORCE_ENABLED:
-    CELERY_BEAT_SCHEDULE["sync-salesforce-objects"] = {
-        "task": "integrations.tasks.sync_vendor",
-        "schedule": timedelta(minutes=SALESFORCE_SYNC_MINUTES),
-        "args": ["salesforce"],
-        "options": {"expires": SALESFORCE_SYNC_MINUTES * 60},
-    }
 
 DELIGHTED_ENABLED = env_bool("DELIGHTED_ENABLED", False)
 DELIGHTED_BASE_URL = env_str("DELIGHTED_BASE_URL", "https://api.delighted.com")
@@ -207,7 +200,12 @@ INGEST_WRITER_THREAD = env_bool("INGEST_WRITER_THREAD", True)
 NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")
 NPS_WEBHOOK_MAX_AGE_SECONDS = env_int("NPS_WEBHOOK_MAX_AGE_SECONDS", 300, minimum=1)
 
+
+# One beat entry per enabled vendor: the same task, the vendor as its argument.
 for _vendor, _enabled, _minutes in [
+    ("salesforce", SALESFORCE_ENABLED, SALESFORCE_SYNC_MINUTES),
+    ("zendesk", ZENDESK_ENABLED, ZENDESK_SYNC_MINUTES),
+    ("gong", GONG_ENABLED, GONG_SYNC_MINUTES),
     ("delighted", DELIGHTED_ENABLED, DELIGHTED_SYNC_MINUTES),
     ("pendo", PENDO_ENABLED, PENDO_SYNC_MINUTES),
 ]:
@@ -218,20 +216,6 @@ for _vendor, _enabled, _minutes in [
             "args": [_vendor],
             "options": {"expires": _minutes * 60},
         }
-if ZENDESK_ENABLED:
-    CELERY_BEAT_SCHEDULE["sync-zendesk-tickets"] = {
-        "task": "integrations.tasks.sync_vendor",
-        "schedule": timedelta(minutes=ZENDESK_SYNC_MINUTES),
-        "args": ["zendesk"],
-        "options": {"expires": ZENDESK_SYNC_MINUTES * 60},
-    }
-if GONG_ENABLED:
-    CELERY_BEAT_SCHEDULE["sync-gong-calls"] = {
-        "task": "integrations.tasks.sync_vendor",
-        "schedule": timedelta(minutes=GONG_SYNC_MINUTES),
-        "args": ["gong"],
-        "options": {"expires": GONG_SYNC_MINUTES * 60},
-    }
 
 # --- Feedback / VOC (issue: VOC) ---------------------------------------------------------------------------------
 # Dashboard aggregates are cached per filter state and invalidated by any write to the store (feedback/cache.py),
