@@ -19,6 +19,7 @@ from readiness.default_templates import TEMPLATES
 from readiness.models import (
     ChecklistItem,
     ChecklistTemplate,
+    FaqEntry,
     ItemEvent,
     Release,
     ReleaseStatus,
@@ -270,3 +271,20 @@ def _send_reminder(owner: Any, items: list[ChecklistItem], today: date) -> None:
         name=owner.get_full_name() or owner.username, lines="\n".join(lines)
     )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [owner.email or f"{owner.username}@localhost"])
+
+
+@transaction.atomic
+def faq_add(*, release: Release, question: str, answer: str, for_high_risk: bool = False) -> FaqEntry:
+    # New entries go last so the FAQ reads in the order people wrote it.
+    return FaqEntry.objects.create(
+        release=release,
+        question=question,
+        answer=answer,
+        for_high_risk=for_high_risk,
+        position=release.faq.count(),
+    )
+
+
+@transaction.atomic
+def faq_remove(*, entry: FaqEntry) -> None:
+    entry.delete()

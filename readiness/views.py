@@ -174,10 +174,7 @@ def kit(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("Your role may not edit the FAQ.")
         form = FaqForm(request.POST)
         if form.is_valid():
-            entry = form.save(commit=False)
-            entry.release = release
-            entry.position = release.faq.count()
-            entry.save()
+            services.faq_add(release=release, **form.cleaned_data)
             messages.success(request, "Added to the FAQ.")
             return redirect("readiness:kit", pk=pk)
     faq = list(release.faq.all())
@@ -199,6 +196,6 @@ def kit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*FAQ_ROLES)
 def faq_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(FaqEntry, pk=pk)
-    entry.delete()
+    services.faq_remove(entry=entry)
     messages.success(request, "Removed from the FAQ.")
     return redirect("readiness:kit", pk=entry.release_id)
