@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -113,6 +114,27 @@ def releases_mark_launched(*, today: date) -> int:
         .filter(launch_date__lt=today)
         .update(status=ReleaseStatus.LAUNCHED, updated_at=timezone.now())
     )
+
+
+@transaction.atomic
+def release_save(
+    *, release: Release, launch_date: date, actor: Any, themes: Iterable[Any] | None = None
+) -> int:
+    """Create or edit a release in one transaction. Returns how many open due dates a launch move shifted.
+
+    `release` carries the edited fields but its stored launch date: an edit moves the launch through
+    release_set_launch_date so the checklist's open due dates follow it.
+    """
+    is_new = release.pk is None
+    if is_new:
+        release.launch_date = launch_date
+    release.save()
+    if themes is not None:
+        release.themes.set(themes)
+    if is_new:
+        release_refresh_affected_accounts(release=release)
+        return 0
+    return release_set_launch_date(release=release, launch_date=launch_date, actor=actor)
 
 
 @transaction.atomic
