@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.utils import timezone
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -78,8 +79,9 @@ class ReleaseViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: ReleaseSerializer) -> None:
         release = serializer.instance
         new_launch = serializer.validated_data.pop("launch_date", release.launch_date)
-        serializer.save()
-        services.release_set_launch_date(release=release, launch_date=new_launch, actor=self.request.user)
+        with transaction.atomic():  # the edit and the due dates it moves land together or not at all
+            serializer.save()
+            services.release_set_launch_date(release=release, launch_date=new_launch, actor=self.request.user)
 
     @action(detail=True, methods=["get"])
     def readiness(self, request: Request, pk: str | None = None) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from readiness.default_templates import TEMPLATES
 from readiness.models import (
     ChecklistItem,
     ChecklistTemplate,
+    FaqEntry,
     ItemEvent,
     Release,
     ReleaseStatus,
@@ -112,6 +114,27 @@ def releases_mark_launched(*, today: date) -> int:
         .filter(launch_date__lt=today)
         .update(status=ReleaseStatus.LAUNCHED, updated_at=timezone.now())
     )
+
+
+@transaction.atomic
+def release_save(
+    *, release: Release, launch_date: date, actor: Any, themes: Iterable[Any] | None = None
+) -> int:
+    """Create or edit a release in one transaction. Returns how many open due dates a launch move shifted.
+
+    `release` carries the edited fields but its stored launch date: an edit moves the launch through
+    release_set_launch_date so the checklist's open due dates follow it.
+    """
+    is_new = release.pk is None
+    if is_new:
+        release.launch_date = launch_date
+    release.save()
+    if themes is not None:
+        release.themes.set(themes)
+    if is_new:
+        release_refresh_affected_accounts(release=release)
+        return 0
+    return release_set_launch_date(release=release, launch_date=launch_date, actor=actor)
 
 
 @transaction.atomic
@@ -270,3 +293,20 @@ def _send_reminder(owner: Any, items: list[ChecklistItem], today: date) -> None:
         name=owner.get_full_name() or owner.username, lines="\n".join(lines)
     )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [owner.email or f"{owner.username}@localhost"])
+
+
+@transaction.atomic
+def faq_add(*, release: Release, question: str, answer: str, for_high_risk: bool = False) -> FaqEntry:
+    # New entries go last so the FAQ reads in the order people wrote it.
+    return FaqEntry.objects.create(
+        release=release,
+        question=question,
+        answer=answer,
+        for_high_risk=for_high_risk,
+        position=release.faq.count(),
+    )
+
+
+@transaction.atomic
+def faq_remove(*, entry: FaqEntry) -> None:
+    entry.delete()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import smtplib
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -7,7 +9,13 @@ TASK_OPTIONS = {
     "acks_late": True,
     "max_retries": 3,
     "retry_backoff": True,
-    "autoretry_for": (ConnectionError,),
+    # Only transient errors: a dropped broker/DB/SMTP connection or a timeout. A bad row is a bug, not a retry.
+    "autoretry_for": (
+        ConnectionError,
+        TimeoutError,
+        smtplib.SMTPServerDisconnected,
+        smtplib.SMTPConnectError,
+    ),
 }
 
 

@@ -126,16 +126,12 @@ def release_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         new_launch = form.cleaned_data["launch_date"]
         saved = form.save(commit=False)
         if old_launch is not None:
-            saved.launch_date = old_launch  # moved below, so open due dates move with it
-        saved.save()
-        form.save_m2m()
+            saved.launch_date = old_launch  # the service moves it, so open due dates move with it
+        moved = services.release_save(
+            release=saved, launch_date=new_launch, actor=request.user, themes=form.cleaned_data["themes"]
+        )
         if old_launch is not None and new_launch != old_launch:
-            moved = services.release_set_launch_date(
-                release=saved, launch_date=new_launch, actor=request.user
-            )
             messages.info(request, f"Launch moved to {new_launch}; {moved} open due dates moved with it.")
-        if release is None:
-            services.release_refresh_affected_accounts(release=saved)
         messages.success(request, f"Saved {saved.name}.")
         return redirect("readiness:release", pk=saved.pk)
     return render(request, "readiness/release_form.html", {"form": form, "release": release})
@@ -174,10 +170,7 @@ def kit(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("Your role may not edit the FAQ.")
         form = FaqForm(request.POST)
         if form.is_valid():
-            entry = form.save(commit=False)
-            entry.release = release
-            entry.position = release.faq.count()
-            entry.save()
+            services.faq_add(release=release, **form.cleaned_data)
             messages.success(request, "Added to the FAQ.")
             return redirect("readiness:kit", pk=pk)
     faq = list(release.faq.all())
@@ -199,6 +192,6 @@ def kit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*FAQ_ROLES)
 def faq_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(FaqEntry, pk=pk)
-    entry.delete()
+    services.faq_remove(entry=entry)
     messages.success(request, "Removed from the FAQ.")
     return redirect("readiness:kit", pk=entry.release_id)

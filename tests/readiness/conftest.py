@@ -4,12 +4,20 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from feedback.models import Account, FeedbackItem, FeedbackTheme, Lifecycle, Theme
 from productops.roles import Role
 from readiness.models import Release, Tier
 
 TODAY = date(2026, 3, 2)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    # Pages compute overdue / due-soon from today's date: pin it so results never depend on the calendar.
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
+        yield
 
 
 @pytest.fixture

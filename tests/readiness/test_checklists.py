@@ -148,3 +148,27 @@ def test_affected_accounts_come_from_the_themes_feedback(make_release, theme, sa
     release = make_release()
     assert services.release_refresh_affected_accounts(release=release) == 1
     assert list(release.affected_accounts.values_list("name", flat=True)) == ["Asked"]
+
+
+def test_release_save_creates_with_accounts_and_an_edit_moves_open_dues(theme, say, people):
+    from readiness.models import Release
+    from tests.readiness.conftest import account
+
+    say(account("Asked"), theme, "reports please")
+    release = Release(name="Exports", tier=Tier.MAJOR, pm_owner=people["pm"])
+    assert (
+        services.release_save(
+            release=release, launch_date=date(2026, 4, 6), actor=people["pm"], themes=[theme]
+        )
+        == 0
+    )
+    assert list(release.affected_accounts.values_list("name", flat=True)) == ["Asked"]
+    services.checklist_open(release=release)
+    before = dict(release.checklist.values_list("pk", "due_date"))
+
+    release.name = "Exports v2"  # an edit carries its stored launch date; the service moves it
+    moved = services.release_save(release=release, launch_date=date(2026, 4, 13), actor=people["pm"])
+    release.refresh_from_db()
+    assert (release.name, release.launch_date, moved) == ("Exports v2", date(2026, 4, 13), len(before))
+    for pk, due in release.checklist.values_list("pk", "due_date"):
+        assert due == before[pk] + timedelta(days=7)

@@ -231,3 +231,30 @@ def test_only_product_ops_edits_templates(people):
 def test_the_theme_page_links_to_its_releases(open_release, theme, people):
     html = _client(people["pm"]).get(f"/feedback/themes/{theme.pk}/").content.decode()
     assert f'href="/readiness/releases/{open_release.pk}/"' in html
+
+
+def test_board_query_count_does_not_grow_with_releases(
+    open_release, make_release, people, django_assert_max_num_queries
+):
+    client = _client(people["ops"])
+    with django_assert_max_num_queries(20) as one:
+        client.get("/readiness/?mine=0")
+    for n in range(5):
+        services.checklist_open(release=make_release(f"More {n}", launch=date(2026, 4, 10 + n)))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = client.get("/readiness/?mine=0").content.decode()
+    assert "More 4" in html
+
+
+def test_kit_query_count_does_not_grow_with_high_risk_accounts(
+    open_release, theme, say, people, django_assert_max_num_queries
+):
+    client = _client(people["csm"])
+    with django_assert_max_num_queries(30) as few:
+        client.get(f"/readiness/releases/{open_release.pk}/kit/")
+    for n in range(8):
+        say(account(f"Big {n}", arr="900000", owner=people["csm2"]), theme, f"exports {n}", day=20)
+    services.release_refresh_affected_accounts(release=open_release)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(f"/readiness/releases/{open_release.pk}/kit/").content.decode()
+    assert "Big 7" in html

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import smtplib
 from datetime import UTC, date, datetime
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -113,3 +115,39 @@ def test_done_items_and_launched_releases_get_no_reminders(make_release, people)
     release.status = ReleaseStatus.LAUNCHED
     release.save()
     assert services.reminders_send(today=TODAY) == 0
+
+
+@override_settings(READINESS_WINDOW_DAYS=56)
+def test_a_failed_send_is_retried_for_that_owner_only(make_release, people):
+    release = make_release(launch=date(2026, 3, 20))
+    services.checklist_open(release=release)
+    release.checklist.update(due_date=date(2026, 3, 30))
+    for role_owner, due in [(people["pm"], date(2026, 3, 3)), (people["ops"], date(2026, 3, 4))]:
+        item = release.checklist.filter(owner=role_owner).first()
+        ChecklistItem.objects.filter(pk=item.pk).update(due_date=due)
+    real_send = services.send_mail
+    calls = iter([real_send, smtplib.SMTPServerDisconnected("gone")])
+
+    def flaky(*args, **kwargs):
+        step = next(calls)
+        if isinstance(step, Exception):
+            raise step
+        return step(*args, **kwargs)
+
+    with (
+        mock.patch("readiness.services.send_mail", side_effect=flaky),
+        pytest.raises(smtplib.SMTPServerDisconnected),
+    ):
+        services.reminders_send(today=TODAY)
+    assert len(mail.outbox) == 1
+    first = mail.outbox[0].to[0]
+    # The retry sends only to the owner whose email failed: the first owner's claim was committed.
+    assert services.reminders_send(today=TODAY) == 1
+    assert [m.to[0] for m in mail.outbox] == [first, ({"pm1@localhost", "ops1@localhost"} - {first}).pop()]
+
+
+def test_reminder_task_retries_transient_mail_errors():
+    from readiness.tasks import send_reminders
+
+    assert send_reminders.acks_late and send_reminders.max_retries == 3
+    assert issubclass(smtplib.SMTPServerDisconnected, send_reminders.autoretry_for)
