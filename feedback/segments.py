@@ -46,15 +46,6 @@ def segments() -> list[Segment]:
     return base + tiers
 
 
-SEGMENT_KEYS: frozenset[str] = frozenset(
-    ["prospect", "customer", "high_priority_deal", "churn_risk", "expansion"]
-)
-
-
-def is_segment_key(key: str) -> bool:
-    return key in SEGMENT_KEYS or key in {f"arr_{tier[0]}" for tier in arr_tiers()}
-
-
 def _open_deals(**extra: Any) -> Exists:
     return Exists(
         Opportunity.objects.filter(account=OuterRef("pk"), status=OpportunityStatus.OPEN).filter(

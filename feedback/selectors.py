@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -25,17 +25,14 @@ from feedback.models import (
 )
 
 
-def recent_items(limit: int = 20) -> QuerySet[FeedbackItem]:
-    return FeedbackItem.objects.select_related("account").order_by("-occurred_at")[:limit]
-
-
-def store_totals() -> dict[str, int | Decimal]:
-    account_totals = Account.objects.aggregate(accounts=Count("id"), arr=Sum("arr"))
-    return {
-        "items": FeedbackItem.objects.count(),
-        "accounts": account_totals["accounts"] or 0,
-        "arr": account_totals["arr"] or Decimal(0),
-    }
+def accounts_matching(text: str, *, limit: int = 2) -> list[Account]:
+    """Accounts a person means by `text`: exact name or domain (any case) or Salesforce id."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        Account.objects.filter(Q(name__iexact=text) | Q(domain__iexact=text) | Q(salesforce_id=text))[:limit]
+    )
 
 
 def weekly_item_counts(segment_key: str, *, weeks: int, now: datetime | None = None) -> dict[str, int]:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from integrations.models import Connection, RejectedRecord, RunStatus, SyncRun
+from integrations.models import Connection, RejectedRecord, SyncRun
 from integrations.registry import VENDORS
 
 
@@ -76,7 +76,3 @@ def recent_runs(limit: int = 25) -> QuerySet[SyncRun]:
 
 def open_rejects(limit: int = 50) -> QuerySet[RejectedRecord]:
     return RejectedRecord.objects.filter(resolved_at__isnull=True).select_related("connection", "run")[:limit]
-
-
-def running(run: SyncRun) -> bool:
-    return run.status == RunStatus.RUNNING

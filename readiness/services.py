@@ -169,6 +169,16 @@ def release_refresh_affected_accounts(*, release: Release) -> int:
     return release.affected_accounts.count()
 
 
+@transaction.atomic
+def release_account_add(*, release: Release, account: Account) -> None:
+    release.affected_accounts.add(account)
+
+
+@transaction.atomic
+def release_account_remove(*, release: Release, account_id: int) -> None:
+    release.affected_accounts.remove(*Account.objects.filter(pk=account_id))
+
+
 def can_tick(user: Any, item: ChecklistItem) -> bool:
     """Owners, holders of the item's role, CSMs and Product Ops tick items; Sales and CPO only read."""
     if item.owner_id is not None and item.owner_id == user.pk:

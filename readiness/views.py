@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from feedback.models import Account
+from feedback.selectors import accounts_matching
 from productops.navigation import PILLAR_ROLES
 from productops.roles import Role, has_any_role, role_required
 from readiness import selectors, services
@@ -145,18 +144,17 @@ def release_accounts(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "refresh":
         count = services.release_refresh_affected_accounts(release=release)
         messages.success(request, f"{count} accounts gave feedback on the linked themes.")
-    elif action == "remove":
-        release.affected_accounts.remove(*Account.objects.filter(pk=request.POST.get("account")))
+    elif action == "remove" and str(request.POST.get("account", "")).isdigit():
+        services.release_account_remove(release=release, account_id=int(request.POST["account"]))
     elif action == "add":
-        form = AddAccountForm(request.POST)
-        name = form.data.get("name", "").strip()
-        account = (
-            Account.objects.filter(Q(name__iexact=name) | Q(domain__iexact=name)).first() if name else None
-        )
-        if account is None:
-            messages.error(request, f"No account is called {name!r}.")
+        name = AddAccountForm(request.POST).data.get("name", "").strip()
+        matches = accounts_matching(name, limit=1)
+        if not matches:
+            messages.error(
+                request, f"No account is called {name!r} (use its exact name, domain or Salesforce id)."
+            )
         else:
-            release.affected_accounts.add(account)
+            services.release_account_add(release=release, account=matches[0])
     return redirect("readiness:kit", pk=pk)
 
 

@@ -258,3 +258,21 @@ def test_kit_query_count_does_not_grow_with_high_risk_accounts(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(f"/readiness/releases/{open_release.pk}/kit/").content.decode()
     assert "Big 7" in html
+
+
+def test_affected_accounts_are_added_by_name_or_domain_and_removed(open_release, people):
+    from feedback.models import Account
+
+    extra = Account.objects.create(name="Initech", domain="initech.example")
+    client = _client(people["pm"])
+    url = f"/readiness/releases/{open_release.pk}/accounts/"
+    before = open_release.affected_accounts.count()
+    unknown = client.post(url, {"action": "add", "name": "Nobody Ltd"}, follow=True)
+    assert "No account is called &#x27;Nobody Ltd&#x27;" in unknown.content.decode()
+    assert open_release.affected_accounts.count() == before  # nothing added, nothing lost
+    client.post(url, {"action": "add", "name": "INITECH.example"})
+    assert open_release.affected_accounts.filter(pk=extra.pk).exists()
+    client.post(url, {"action": "remove", "account": str(extra.pk)})
+    client.post(url, {"action": "remove", "account": "not-a-number"})
+    assert open_release.affected_accounts.count() == before
+    assert _client(people["csm"]).post(url, {"action": "add", "name": "Initech"}).status_code == 403
