@@ -4,8 +4,9 @@
 
 Feeds N Zendesk-shaped tickets from an in-process source (so HTTP is not what is measured) through the real path the
 sync engine uses (ZendeskTickets.map_record → integrations.store.prepare_feedback on the main thread →
-write_feedback on the sync's writer thread, batch by batch, each in its own transaction), then again unchanged (a re-sync: nothing is written), then again with every body changed (all updates),
-then a per-row ORM `update_or_create` baseline on a sample, then a raw COPY of the same rows into a scratch table as
+write_feedback on the sync's writer threads, batch by batch, each in its own transaction, committed in page order),
+then again unchanged (a re-sync: nothing is written), then again with every body changed (all updates), then a
+per-row ORM `update_or_create` baseline on a sample, then a raw COPY of the same rows into a scratch table as
 the physical limit. Prints each rate and, last: `ingest: <N> items/s, <R>x per-row ORM, <P>% of COPY`.
 Its rows (external ids starting "bench-") are deleted at the end.
 """
@@ -55,18 +56,22 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument(
-        "--no-thread", action="store_true", help="Write on the main thread (no writer thread)."
+        "--writers",
+        type=int,
+        default=None,
+        help="Writer threads (default: the INGEST_WRITERS setting; 0: inline).",
     )
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection, transaction
 
     from feedback.models import Account, FeedbackItem
     from integrations.pipeline import OrderedWriter
-    from integrations.store import prepare_feedback, write_feedback
+    from integrations.store import RunCache, prepare_feedback, write_feedback
     from integrations.zendesk.connector import ZendeskSettings, ZendeskTickets
 
     if connection.vendor != "postgresql":
@@ -75,27 +80,30 @@ def main() -> None:
         [Account(name=f"Bench org {i}", zendesk_org_id=str(900_000 + i)) for i in range(1000)],
         ignore_conflicts=True,
     )
+    writers = settings.INGEST_WRITERS if args.writers is None else args.writers
+    print(f"{writers} writer thread(s), batches of {args.batch:,}", flush=True)
     connector = ZendeskTickets(ZendeskSettings(subdomain="bench", email="b@bench.test", token="x"))
 
-    def write(prepared: Any) -> None:
+    def write(prepared: Any, wait_turn: Any) -> None:
         with transaction.atomic():
             write_feedback(prepared)
+            wait_turn()  # a sync saves its cursor here, once the previous page has committed
 
     def ingest(source: Iterator[dict[str, Any]]) -> None:
-        """As a sync run does it: map and prepare a batch while the writer thread writes the previous one."""
+        """As a sync run does it: map and prepare a batch while the writer threads store the previous ones."""
         batch: list[Any] = []
-        snapshots: dict = {}  # each account's segment snapshot is computed once per run
-        writer = OrderedWriter(threaded=not args.no_thread)
+        cache = RunCache()  # each account is resolved and snapshotted once per run, as in a sync
+        writer = OrderedWriter(workers=writers)
         try:
             for raw in source:
                 batch.append(connector.map_record(raw))
                 if len(batch) >= args.batch:
-                    prepared = prepare_feedback(batch, snapshot_cache=snapshots)
-                    writer.submit(lambda p=prepared: write(p))
+                    prepared = prepare_feedback(batch, cache=cache)
+                    writer.submit(lambda wait_turn, p=prepared: write(p, wait_turn))
                     batch = []
             if batch:
-                prepared = prepare_feedback(batch, snapshot_cache=snapshots)
-                writer.submit(lambda p=prepared: write(p))
+                prepared = prepare_feedback(batch, cache=cache)
+                writer.submit(lambda wait_turn, p=prepared: write(p, wait_turn))
         finally:
             writer.close()
 

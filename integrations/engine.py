@@ -11,6 +11,7 @@ import hashlib
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from django.utils import timezone
 from integrations import tagging
 from integrations.crm_store import delete_items, upsert_accounts, upsert_opportunities, upsert_usage
 from integrations.models import Connection, RejectedRecord, RunStatus, SyncRun
-from integrations.pipeline import OrderedWriter
+from integrations.pipeline import OrderedWriter, WaitTurn
 from integrations.records import (
     AccountRecord,
     Connector,
@@ -38,7 +39,7 @@ from integrations.records import (
     TransientError,
     UsageRecord,
 )
-from integrations.store import PreparedFeedback, prepare_feedback, upsert_feedback, write_feedback
+from integrations.store import PreparedFeedback, RunCache, prepare_feedback, upsert_feedback, write_feedback
 from productops.db import is_postgres
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,7 @@ def connection_lock(conn: Connection) -> Iterator[None]:
     if not is_postgres():
         yield  # the embedded SQLite mode runs tasks eagerly in one process
         return
-    key = int.from_bytes(
-        hashlib.blake2b(f"sync:{conn.pk}".encode(), digest_size=8).digest(), "big", signed=True
-    )
+    key = lock_key(conn)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
         if not cursor.fetchone()[0]:
@@ -119,11 +118,11 @@ class PreparedPage:
     rejects: list[tuple[str, str, Any]]
 
 
-def _prepare_page(connector: Connector, page: Page, snapshots: dict) -> PreparedPage:
+def _prepare_page(connector: Connector, page: Page, cache: RunCache) -> PreparedPage:
     records, rejects = _map_page(connector, page)
     feedback = [r for r in records if isinstance(r, FeedbackRecord)]
     crm = [r for r in records if not isinstance(r, FeedbackRecord)]
-    return PreparedPage(page, crm, prepare_feedback(feedback, snapshot_cache=snapshots), rejects)
+    return PreparedPage(page, crm, prepare_feedback(feedback, cache=cache), rejects)
 
 
 def store_mixed(
@@ -163,15 +162,19 @@ def _map_page(connector: Connector, page: Page) -> tuple[list[StoreRecord], list
     return good, bad
 
 
-def _commit_page(conn: Connection, run: SyncRun, vendor: str, prepared: PreparedPage) -> None:
+def _commit_page(
+    conn: Connection, run: SyncRun, vendor: str, prepared: PreparedPage, wait_turn: WaitTurn
+) -> None:
     page = prepared.page
     with transaction.atomic():
         created, updated, changed_ids, crm_rejects = store_mixed(
             prepared.crm, prepared.feedback, vendor, page.deleted
         )
+        # The cursor moves only together with the rows it covers, and only after every earlier page has committed:
+        # a crash before this commit replays the page.
+        wait_turn()
         rejects = prepared.rejects + crm_rejects
         keep_rejects(conn, run, rejects)
-        # The cursor moves only together with the rows it covers: a crash before this commit replays the page.
         Connection.objects.filter(pk=conn.pk).update(
             cursor=page.cursor_after, records_stored=F("records_stored") + created
         )
@@ -219,12 +222,12 @@ def run_sync(
     sleep: Sleep = time.sleep,
     policy: RetryPolicy | None = None,
     progress: Callable[[int], None] | None = None,
-    threaded: bool | None = None,
+    writers: int | None = None,
 ) -> SyncRun:
     """Run one sync of a connector to the end of its stream. Returns the finished SyncRun.
 
-    `threaded` (default: the INGEST_WRITER_THREAD setting, on PostgreSQL) writes each page on a writer thread
-    while the next page is fetched and prepared.
+    `writers` (default: the INGEST_WRITERS setting on PostgreSQL, 0 on SQLite) is how many writer threads store
+    pages side by side while the next page is fetched and prepared; they commit in page order.
     """
     conn = get_connection(connector.vendor, connector.stream)
     policy = policy or RetryPolicy()
@@ -234,11 +237,11 @@ def run_sync(
     run = SyncRun.objects.create(
         connection=conn, trigger=trigger, cursor_before=conn.cursor, cursor_after=conn.cursor
     )
-    if threaded is None:
-        threaded = settings.INGEST_WRITER_THREAD and is_postgres()
+    if writers is None:
+        writers = settings.INGEST_WRITERS if is_postgres() else 0
     try:
         with connection_lock(conn):
-            writer = OrderedWriter(threaded=threaded)
+            writer = OrderedWriter(workers=writers)
             try:
                 _pull(connector, conn, run, writer, policy=policy, sleep=sleep, progress=progress)
             finally:
@@ -255,7 +258,8 @@ def _pull(
     sleep: Sleep, progress: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
     cursor = conn.cursor
-    snapshots: dict = {}  # segment snapshots, computed once per account per run
+    cache = RunCache()  # account references and segment snapshots, resolved once per run
+    recent_keys: deque[set[tuple[str, str]]] = deque(maxlen=max(writer.workers - 1, 0))
     while True:
         page = call_with_retries(
             lambda c=cursor: connector.fetch_page(c),
@@ -263,8 +267,16 @@ def _pull(
             sleep=sleep,
             on_retry=lambda: SyncRun.objects.filter(pk=run.pk).update(retries=F("retries") + 1),
         )
-        prepared = _prepare_page(connector, page, snapshots)
-        writer.submit(lambda p=prepared: _commit_page(conn, run, connector.vendor, p))
+        prepared = _prepare_page(connector, page, cache)
+        keys = set(prepared.feedback.keys)
+        # A page that writes accounts, deletes, or touches a record a page still in flight also touches, must see
+        # that page's rows: it waits for its turn before writing anything.
+        serial = bool(prepared.crm or page.deleted or any(keys & earlier for earlier in recent_keys))
+        writer.submit(
+            lambda wait_turn, p=prepared: _commit_page(conn, run, connector.vendor, p, wait_turn),
+            serial=serial,
+        )
+        recent_keys.append(keys)
         if prepared.crm:
             writer.drain()  # accounts and deals must be stored before later pages are matched against them
         if progress:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 
 class TransientError(Exception):
@@ -25,9 +25,11 @@ class Rejected(Exception):
     """One malformed vendor record. It is kept for review; the rest of the page is stored."""
 
 
-@dataclass(frozen=True)
-class AccountRef:
-    """Whatever the vendor tells us about the account; the store resolves it to an Account id."""
+class AccountRef(NamedTuple):
+    """Whatever the vendor tells us about the account; the store resolves it to an Account id.
+
+    A NamedTuple because every ingested record is hashed by it, and tuples hash in C.
+    """
 
     salesforce_id: str = ""
     zendesk_org_id: str = ""
@@ -114,7 +116,7 @@ class Connector(Protocol):
 
 def parse_timestamp(value: Any, *, field_name: str) -> datetime:
     """ISO-8601 strings (with Z or offset) and unix epoch seconds, as vendors send both. Naive means UTC."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, tz=UTC)
     if isinstance(value, str) and value.strip():
         text = value.strip()

@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+import orjson
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from feedback.models import Account, FeedbackItem, Opportunity, OpportunityStatus
 from feedback.segments import segments_of
 from integrations.records import AccountRef, FeedbackRecord
-from productops.bulk import copy_text, csv_text
+from productops.bulk import NULL, allocate_ids, copy_escape, copy_from, copy_value
 from productops.db import is_postgres
 
-UPSERT_COLUMNS = (
-    "source", "external_id", "account_id", "opportunity_id", "kind", "title", "body", "url", "author",
-    "occurred_at", "nps_score", "segment_snapshot", "arr_snapshot", "raw",
-)  # fmt: skip
-# Only content changes count as an update: a re-sync of unchanged records writes nothing.
+# Only content changes count as an update: a re-sync of unchanged records writes nothing. Their fingerprint
+# (content_hash) is what a re-sync compares.
 CONTENT_COLUMNS = (
-    "account_id",
-    "opportunity_id",
-    "kind",
-    "title",
-    "body",
-    "url",
-    "author",
-    "occurred_at",
-    "nps_score",
-    "raw",
-)
+    "account_id", "opportunity_id", "kind", "title", "body", "url", "author", "occurred_at", "nps_score", "raw",
+)  # fmt: skip
+TABLE = FeedbackItem._meta.db_table
+# The order of the fields in a prepared COPY line.
+ROW_COLUMNS = ("source", "external_id", *CONTENT_COLUMNS, "content_hash", "segment_snapshot", "arr_snapshot")
 
 
 def resolve_accounts(refs: Iterable[AccountRef]) -> dict[AccountRef, int]:
@@ -63,8 +57,18 @@ def resolve_accounts(refs: Iterable[AccountRef]) -> dict[AccountRef, int]:
     return resolved
 
 
-def segment_snapshots(account_ids: set[int]) -> dict[int, tuple[list[str], Decimal]]:
-    """Each account's segments and ARR now, in two queries, for the items said today."""
+@dataclass
+class Snapshot:
+    """An account's segments and ARR now, for the items said today, typed and as COPY text."""
+
+    segments: list[str]
+    arr: Decimal
+    segments_text: str
+    arr_text: str
+
+
+def segment_snapshots(account_ids: set[int]) -> dict[int, Snapshot]:
+    """Each account's segments and ARR now, in two queries."""
     if not account_ids:
         return {}
     deals: dict[int, list[tuple[Decimal, bool, str]]] = {}
@@ -73,10 +77,11 @@ def segment_snapshots(account_ids: set[int]) -> dict[int, tuple[list[str], Decim
         "account_id", "amount", "is_priority", "opportunity_type"
     ):
         deals.setdefault(account_id, []).append((amount, flagged, kind))
-    return {
-        account.pk: (segments_of(account, open_deal_amounts=deals.get(account.pk, [])), account.arr)
-        for account in Account.objects.filter(pk__in=account_ids)
-    }
+    snapshots = {}
+    for account in Account.objects.filter(pk__in=account_ids):
+        segments = segments_of(account, open_deal_amounts=deals.get(account.pk, []))
+        snapshots[account.pk] = Snapshot(segments, account.arr, copy_value(segments), copy_value(account.arr))
+    return snapshots
 
 
 def _opportunity_ids(sf_ids: set[str]) -> dict[str, int]:
@@ -85,35 +90,31 @@ def _opportunity_ids(sf_ids: set[str]) -> dict[str, int]:
     return dict(Opportunity.objects.filter(salesforce_id__in=sf_ids).values_list("salesforce_id", "pk"))
 
 
-Snapshots = dict[int, tuple[list[str], Decimal]]
+@dataclass
+class RunCache:
+    """What one sync run resolves once and reuses on every page: account references and segment snapshots.
 
+    Only found accounts are remembered, so an account stored by an earlier page of the same run is still found.
+    """
 
-def _rows(records: Sequence[FeedbackRecord], snapshot_cache: Snapshots | None) -> list[tuple[Any, ...]]:
-    accounts = resolve_accounts(r.account for r in records)
-    cache: Snapshots = {} if snapshot_cache is None else snapshot_cache
-    missing = set(accounts.values()) - cache.keys()
-    cache.update(segment_snapshots(missing))
-    snapshots = cache
-    deals = _opportunity_ids({r.opportunity_salesforce_id for r in records if r.opportunity_salesforce_id})
-    rows = []
-    for record in records:
-        account_id = accounts.get(record.account)
-        segments, arr = snapshots.get(account_id, ([], None)) if account_id else ([], None)
-        rows.append(
-            (
-                record.source, record.external_id, account_id, deals.get(record.opportunity_salesforce_id),
-                record.kind, record.title[:500], record.body, record.url[:1000], record.author[:255],
-                record.occurred_at, record.nps_score, segments, arr, dict(record.raw),
-            )
-        )  # fmt: skip
-    return rows
+    accounts: dict[AccountRef, int] = field(default_factory=dict)
+    snapshots: dict[int, Snapshot] = field(default_factory=dict)
+
+    def resolve(self, records: Sequence[FeedbackRecord]) -> None:
+        unknown = {r.account for r in records} - self.accounts.keys()
+        if unknown:
+            self.accounts.update(resolve_accounts(unknown))
+        wanted = {self.accounts[r.account] for r in records if r.account in self.accounts}
+        missing = wanted - self.snapshots.keys()
+        if missing:
+            self.snapshots.update(segment_snapshots(missing))
 
 
 def dedupe(records: Sequence[FeedbackRecord]) -> list[FeedbackRecord]:
     """The last version of each (source, external_id): PostgreSQL refuses one statement touching a row twice."""
     latest: dict[tuple[str, str], FeedbackRecord] = {}
     for record in records:
-        latest[(record.source, record.external_id)] = record
+        latest[(str(record.source), record.external_id)] = record
     return list(latest.values())
 
 
@@ -121,62 +122,169 @@ def dedupe(records: Sequence[FeedbackRecord]) -> list[FeedbackRecord]:
 class PreparedFeedback:
     """A batch made ready for writing: the Python work done, so it can overlap with the previous batch's write."""
 
-    rows: list[tuple[Any, ...]]
-    csv: str | None  # PostgreSQL: the rows as CSV for COPY
+    keys: list[tuple[str, str]] = field(default_factory=list)  # (source, external_id) per row
+    hashes: list[str] = field(default_factory=list)  # the content fingerprint per row
+    lines: list[str] = field(default_factory=list)  # PostgreSQL: each row as COPY text, ROW_COLUMNS order
+    rows: list[tuple[Any, ...]] = field(default_factory=list)  # SQLite: each row's values, ROW_COLUMNS order
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
-def prepare_feedback(
-    records: Sequence[FeedbackRecord], *, snapshot_cache: Snapshots | None = None
-) -> PreparedFeedback:
-    """Resolve accounts, snapshot segments and (on PostgreSQL) build the COPY text.
+def prepare_feedback(records: Sequence[FeedbackRecord], *, cache: RunCache | None = None) -> PreparedFeedback:
+    """Resolve accounts, snapshot segments, fingerprint the content and (on PostgreSQL) build the COPY lines.
 
-    `snapshot_cache` lets one sync run compute each account's segment snapshot once instead of once per batch.
+    Fields are formatted here, in one place per column, rather than through a generic value converter: this loop
+    runs for every ingested item and was a third of the Python time of a sync.
     """
-    rows = _rows(dedupe(records), snapshot_cache) if records else []
-    return PreparedFeedback(rows=rows, csv=csv_text(rows) if rows and is_postgres() else None)
+    prepared = PreparedFeedback()
+    if not records:
+        return prepared
+    records = dedupe(records)
+    cache = cache or RunCache()
+    cache.resolve(records)
+    deals = _opportunity_ids({r.opportunity_salesforce_id for r in records if r.opportunity_salesforce_id})
+    typed = not is_postgres()
+    accounts, snapshots = cache.accounts, cache.snapshots
+    for record in records:
+        account_id = accounts.get(record.account)
+        deal_id = deals.get(record.opportunity_salesforce_id) if record.opportunity_salesforce_id else None
+        snapshot = snapshots.get(account_id) if account_id else None
+        title, url, author = record.title[:500], record.url[:1000], record.author[:255]
+        raw = dict(record.raw)
+        content = "\t".join(
+            (
+                NULL if account_id is None else str(account_id),
+                NULL if deal_id is None else str(deal_id),
+                record.kind, copy_escape(title), copy_escape(record.body), copy_escape(url), copy_escape(author),
+                record.occurred_at.isoformat(), NULL if record.nps_score is None else str(record.nps_score),
+                copy_escape(orjson.dumps(raw, default=str).decode()),
+            )
+        )  # fmt: skip
+        fingerprint = hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+        key = (str(record.source), record.external_id)
+        prepared.keys.append(key)
+        prepared.hashes.append(fingerprint)
+        if typed:
+            prepared.rows.append(
+                (
+                    *key, account_id, deal_id, record.kind, title, record.body, url, author, record.occurred_at,
+                    record.nps_score, raw, fingerprint, snapshot.segments if snapshot else [],
+                    snapshot.arr if snapshot else None,
+                )
+            )  # fmt: skip
+        else:
+            prepared.lines.append(
+                f"{copy_escape(key[0])}\t{copy_escape(key[1])}\t{content}\t{fingerprint}\t"
+                + (f"{snapshot.segments_text}\t{snapshot.arr_text}" if snapshot else f"[]\t{NULL}")
+            )
+    return prepared
 
 
 def write_feedback(prepared: PreparedFeedback) -> tuple[int, int, list[int]]:
     """Insert new items, update changed ones, leave identical ones alone. Returns (created, updated, changed ids)."""
-    if not prepared.rows:
+    if not prepared:
         return 0, 0, []
-    if prepared.csv is not None:
-        return _upsert_postgres(prepared.csv)
-    return _upsert_portable(prepared.rows)
+    if prepared.lines:
+        return _write_postgres(prepared)
+    return _write_portable(prepared)
 
 
 def upsert_feedback(
-    records: Sequence[FeedbackRecord], *, snapshot_cache: Snapshots | None = None
+    records: Sequence[FeedbackRecord], *, cache: RunCache | None = None
 ) -> tuple[int, int, list[int]]:
-    return write_feedback(prepare_feedback(records, snapshot_cache=snapshot_cache))
+    return write_feedback(prepare_feedback(records, cache=cache))
+
+
+def stored_fingerprints(keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(source, external_id) → (id, content_hash) of the items already stored, one indexed query per source.
+
+    PostgreSQL gets the ids as one array parameter: a thousand placeholders cost more to build and parse than the
+    thousand index probes themselves.
+    """
+    by_source: dict[str, list[str]] = {}
+    for source, external_id in keys:
+        by_source.setdefault(source, []).append(external_id)
+    stored = {}
+    for source, external_ids in by_source.items():
+        if is_postgres():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT external_id, id, content_hash FROM {TABLE} WHERE source = %s AND external_id = ANY(%s)",
+                    [source, external_ids],
+                )
+                rows = cursor.fetchall()
+        else:
+            rows = FeedbackItem.objects.filter(source=source, external_id__in=external_ids).values_list(
+                "external_id", "pk", "content_hash"
+            )
+        for external_id, pk, content_hash in rows:
+            stored[(source, external_id)] = (pk, content_hash)
+    return stored
 
 
 STAGE_TABLE_SQL = """
 CREATE TEMP TABLE IF NOT EXISTS ingest_stage (
     source text, external_id text, account_id bigint, opportunity_id bigint, kind text, title text, body text,
-    url text, author text, occurred_at timestamptz, nps_score smallint, segment_snapshot jsonb,
-    arr_snapshot numeric, raw jsonb
+    url text, author text, occurred_at timestamptz, nps_score smallint, raw jsonb, content_hash text,
+    segment_snapshot jsonb, arr_snapshot numeric
 ) ON COMMIT DELETE ROWS
 """
 
 
-def _upsert_postgres(csv: str) -> tuple[int, int, list[int]]:
-    """COPY the batch into a session-private stage, then one INSERT ... SELECT ... ON CONFLICT.
+def _write_postgres(prepared: PreparedFeedback) -> tuple[int, int, list[int]]:
+    """New rows are COPied straight into the table; changed ones go through a stage and ON CONFLICT; unchanged
+    ones are left alone.
 
-    Building one VALUES list per row in Python cost more than the database's own work (measured: 10k vs 35k rows/s);
-    COPY hands the rows over as CSV instead.
+    COPY into the table skips a second pass over the rows and the per-row conflict check (measured: the staged
+    upsert of new rows cost about 40% more database time). Another writer of the same source (a webhook racing a
+    pull) can store a record between the lookup and the COPY; then the COPY fails on the unique key, is rolled
+    back to its savepoint, and those rows take the staged path, which resolves the conflict row by row.
     """
-    columns = ", ".join(UPSERT_COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPSERT_COLUMNS[2:])
-    changed = " OR ".join(f"t.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in CONTENT_COLUMNS)
+    stored = stored_fingerprints(prepared.keys)
+    new, changed = [], []
+    for key, fingerprint, line in zip(prepared.keys, prepared.hashes, prepared.lines, strict=True):
+        found = stored.get(key)
+        if found is None:
+            new.append(line)
+        elif found[1] != fingerprint:
+            changed.append(line)
+    created_ids = _copy_new(new) if new else []
+    if created_ids is None:
+        changed, created_ids = changed + new, []
+    created, updated, changed_ids = len(created_ids), 0, created_ids
+    if changed:
+        staged_created, updated, staged_ids = _upsert_staged(changed)
+        created, changed_ids = created + staged_created, changed_ids + staged_ids
+    return created, updated, changed_ids
+
+
+def _copy_new(lines: list[str]) -> list[int] | None:
+    """COPY rows known to be new. Returns their ids, or None if another writer stored one of them meanwhile."""
+    ids = allocate_ids(FeedbackItem, len(lines))
+    now = timezone.now().isoformat()
+    text = "".join(f"{pk}\t{line}\t{now}\t{now}\n" for pk, line in zip(ids, lines, strict=True))
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            copy_from(cursor, TABLE, ("id", *ROW_COLUMNS, "created_at", "updated_at"), text)
+    except IntegrityError:
+        return None
+    return ids
+
+
+def _upsert_staged(lines: list[str]) -> tuple[int, int, list[int]]:
+    """COPY into a session-private stage, then one INSERT ... SELECT ... ON CONFLICT DO UPDATE."""
+    columns = ", ".join(ROW_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in ROW_COLUMNS[2:])
     with connection.cursor() as cursor:
         cursor.execute(STAGE_TABLE_SQL)
         cursor.execute("TRUNCATE ingest_stage")
-        copy_text(cursor, "ingest_stage", UPSERT_COLUMNS, csv)
+        copy_from(cursor, "ingest_stage", ROW_COLUMNS, "\n".join(lines) + "\n")
         cursor.execute(
-            f"INSERT INTO feedback_feedbackitem AS t ({columns}, created_at, updated_at) "
+            f"INSERT INTO {TABLE} AS t ({columns}, created_at, updated_at) "
             f"SELECT {columns}, now(), now() FROM ingest_stage "
-            f"ON CONFLICT (source, external_id) DO UPDATE SET {updates}, updated_at = now() WHERE {changed} "
+            f"ON CONFLICT (source, external_id) DO UPDATE SET {updates}, updated_at = now() "
+            "WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
             "RETURNING t.id, (t.xmax = 0) AS inserted"
         )
         result = cursor.fetchall()
@@ -184,28 +292,18 @@ def _upsert_postgres(csv: str) -> tuple[int, int, list[int]]:
     return created, len(result) - created, [row_id for row_id, _inserted in result]
 
 
-def _upsert_portable(rows: list[tuple[Any, ...]]) -> tuple[int, int, list[int]]:
-    """SQLite (the embedded default): compare with what is stored, then create or update through the ORM."""
-    keys = {(row[0], row[1]) for row in rows}
-    existing = {
-        (item.source, item.external_id): item
-        for item in FeedbackItem.objects.filter(
-            Q(*(Q(source=s, external_id=e) for s, e in keys), _connector=Q.OR)
-        )
-    }
+def _write_portable(prepared: PreparedFeedback) -> tuple[int, int, list[int]]:
+    """SQLite (the embedded default): compare fingerprints, then create or update through the ORM."""
+    stored = stored_fingerprints(prepared.keys)
     created, updated, changed_ids = 0, 0, []
-    for row in rows:
-        fields = dict(zip(UPSERT_COLUMNS, row, strict=True))
-        item = existing.get((row[0], row[1]))
-        if item is None:
-            item = FeedbackItem.objects.create(**fields)
+    for key, fingerprint, row in zip(prepared.keys, prepared.hashes, prepared.rows, strict=True):
+        fields = dict(zip(ROW_COLUMNS, row, strict=True))
+        found = stored.get(key)
+        if found is None:
+            changed_ids.append(FeedbackItem.objects.create(**fields).pk)
             created += 1
-        elif any(getattr(item, c) != fields[c] for c in CONTENT_COLUMNS):
-            for name, value in fields.items():
-                setattr(item, name, value)
-            item.save()
+        elif found[1] != fingerprint:
+            FeedbackItem.objects.filter(pk=found[0]).update(**fields, updated_at=timezone.now())
+            changed_ids.append(found[0])
             updated += 1
-        else:
-            continue
-        changed_ids.append(item.pk)
     return created, updated, changed_ids

@@ -193,8 +193,9 @@ PENDO_BASE_URL = env_str("PENDO_BASE_URL", "https://app.pendo.io")
 PENDO_INTEGRATION_KEY = env_required("PENDO_INTEGRATION_KEY") if PENDO_ENABLED else ""
 PENDO_SYNC_MINUTES = env_int("PENDO_SYNC_MINUTES", 24 * 60, minimum=1)
 
-# Each sync writes a page on a writer thread while it prepares the next (PostgreSQL only).
-INGEST_WRITER_THREAD = env_bool("INGEST_WRITER_THREAD", True)
+# Writer threads per sync: pages are stored side by side, committed in order, while the next is prepared
+# (PostgreSQL only; 0 writes on the sync's own thread). Two keep a 2-core machine busy.
+INGEST_WRITERS = env_int("INGEST_WRITERS", 2, minimum=0)
 
 # Shared secret for the signed NPS webhook (POST /api/v1/ingest/nps/); unset = the webhook refuses everything.
 NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")

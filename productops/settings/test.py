@@ -21,7 +21,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" and not env
 DEBUG = False
 # Most tests run inside one rolled-back transaction, which a writer thread's own connection cannot see; the threaded
 # path has a transactional test of its own.
-INGEST_WRITER_THREAD = False
+INGEST_WRITERS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

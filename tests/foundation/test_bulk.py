@@ -34,7 +34,7 @@ def test_copy_round_trips_awkward_text_nulls_empties_and_json():
     assert later.pk > ids[1]
 
 
-def test_copy_fires_the_search_vector_trigger():
+def test_copied_rows_get_their_search_vector():
     when = datetime(2026, 1, 2, tzinfo=UTC)
     columns = ("source", "external_id", "kind", "title", "body", "occurred_at", "created_at", "updated_at")
     insert_rows(
