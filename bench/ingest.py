@@ -108,10 +108,13 @@ def main() -> None:
             writer.close()
 
     def cleanup() -> None:
+        """Remove the benchmark's rows, and vacuum, as autovacuum would in time: otherwise each run probes and
+        skips the dead index entries of the run before (measured: a 1,000-key lookup 8.7 ms instead of 1.9 ms)."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "DELETE FROM feedback_feedbackitem WHERE source = 'zendesk' AND external_id LIKE 'bench-%%'"
             )
+            cursor.execute("VACUUM ANALYZE feedback_feedbackitem")
 
     cleanup()
     n = args.records

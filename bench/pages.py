@@ -71,9 +71,7 @@ def main() -> None:
         options = demo.DemoOptions(
             accounts=args.accounts, items=args.items, anchor=date.fromisoformat(args.anchor)
         )
-        demo.seed_demo(options)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        demo.seed_demo(options)  # ends with ANALYZE
         count = FeedbackItem.objects.count()
     print(f"Store: {count:,} feedback items.", flush=True)
 

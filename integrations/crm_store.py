@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from feedback.models import Account, FeedbackItem, Opportunity, Theme, UsageMetric
 from integrations.records import AccountRecord, OpportunityRecord, UsageRecord
@@ -25,14 +27,47 @@ def _unchanged(model: type, latest: dict[str, dict], fields: list[str]) -> tuple
 
 
 def upsert_accounts(records: Sequence[AccountRecord]) -> tuple[int, int]:
-    latest = {r.salesforce_id: {f: getattr(r, f) for f in ACCOUNT_FIELDS} for r in records}
-    existing, same = _unchanged(Account, latest, ACCOUNT_FIELDS)
-    Account.objects.bulk_create(
-        [Account(salesforce_id=sid, **values) for sid, values in latest.items() if sid not in same],
-        update_conflicts=True, unique_fields=["salesforce_id"], update_fields=ACCOUNT_FIELDS,
-    )  # fmt: skip
-    created = len(latest.keys() - existing)
-    return created, len(existing - same)
+    """Accounts by Salesforce id. The CRM owner becomes the CSM when they are a portal user (matched by email);
+    an owner who is not leaves the portal's choice alone."""
+    owners = _users_by_email({r.owner_email for r in records if r.owner_email})
+    with_owner: dict[str, dict] = {}
+    without_owner: dict[str, dict] = {}
+    for record in records:
+        values = {f: getattr(record, f) for f in ACCOUNT_FIELDS}
+        owner_id = owners.get(record.owner_email)
+        if owner_id:
+            with_owner[record.salesforce_id] = {**values, "owner_csm_id": owner_id}
+            without_owner.pop(record.salesforce_id, None)
+        else:
+            without_owner[record.salesforce_id] = values
+            with_owner.pop(record.salesforce_id, None)
+    created = updated = 0
+    for latest, fields in ((with_owner, [*ACCOUNT_FIELDS, "owner_csm_id"]), (without_owner, ACCOUNT_FIELDS)):
+        existing, same = _unchanged(Account, latest, fields)
+        Account.objects.bulk_create(
+            [Account(salesforce_id=sid, **values) for sid, values in latest.items() if sid not in same],
+            update_conflicts=True, unique_fields=["salesforce_id"],
+            update_fields=[f.removesuffix("_id") for f in fields],
+        )  # fmt: skip
+        created, updated = created + len(latest.keys() - existing), updated + len(existing - same)
+    return created, updated
+
+
+def _users_by_email(emails: set[str]) -> dict[str, int]:
+    """Lower-cased email → active user id; an email shared by several users matches none of them."""
+    if not emails:
+        return {}
+    matches: dict[str, list[int]] = {}
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .values_list("email_lower", "pk")
+    )
+    for email, pk in users:
+        matches.setdefault(email, []).append(pk)
+    return {email: pks[0] for email, pks in matches.items() if len(pks) == 1}
 
 
 def upsert_opportunities(

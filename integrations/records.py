@@ -62,6 +62,7 @@ class AccountRecord:
     lifecycle: str = "prospect"
     arr: Decimal = Decimal(0)
     industry: str = ""
+    owner_email: str = ""  # the CRM owner's email: the portal user with that email becomes the account's CSM
 
 
 @dataclass

@@ -16,8 +16,8 @@ from productops.roles import Role
 
 @pytest.fixture
 def make_user(db) -> Callable[..., object]:
-    def make(username: str, *roles: Role, password: str = "pw-for-tests") -> object:
-        user = get_user_model().objects.create_user(username=username, password=password)
+    def make(username: str, *roles: Role, password: str = "pw-for-tests", email: str = "") -> object:
+        user = get_user_model().objects.create_user(username=username, password=password, email=email)
         user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
         return user
 

@@ -66,7 +66,8 @@ class SalesforceObjects:
         self.arr_field = arr_field
         self.now = now or (lambda: datetime.now(UTC))
         self.queries = {
-            "Account": f"SELECT Id, Name, Website, Type, {arr_field}, Industry, OwnerId, SystemModstamp FROM Account",
+            "Account": f"SELECT Id, Name, Website, Type, {arr_field}, Industry, OwnerId, Owner.Email, "
+            "SystemModstamp FROM Account",
             "Opportunity": "SELECT Id, AccountId, Name, Amount, StageName, IsClosed, IsWon, CloseDate, Type, "
             f"Probability, {blocked_feature_field}, SystemModstamp FROM Opportunity",
             "Task": "SELECT Id, Subject, Description, WhatId, AccountId, CreatedDate, SystemModstamp FROM Task",
@@ -216,6 +217,7 @@ class SalesforceObjects:
         return AccountRecord(
             salesforce_id=str(require(raw, "Id")), name=str(require(raw, "Name"))[:255], domain=domain,
             lifecycle=lifecycle, arr=_money(raw.get(self.arr_field), "ARR"), industry=str(raw.get("Industry") or "")[:64],
+            owner_email=_owner_email(raw),
         )  # fmt: skip
 
     def _opportunity(self, raw: Mapping[str, Any]) -> OpportunityRecord:
@@ -259,6 +261,13 @@ class SalesforceObjects:
 def _truthy(value: Any) -> bool:
     """REST sends booleans; Bulk API CSV sends "true" / "false"."""
     return value is True or str(value).lower() == "true"
+
+
+def _owner_email(raw: Mapping[str, Any]) -> str:
+    """`Owner.Email`: REST nests a relationship field ({"Owner": {"Email": ...}}), Bulk API CSV names a column."""
+    owner = raw.get("Owner")
+    email = owner.get("Email") if isinstance(owner, Mapping) else raw.get("Owner.Email")
+    return str(email or "").strip().lower()
 
 
 def _from_csv(row: dict[str, str]) -> dict[str, Any]:

@@ -179,16 +179,11 @@ class FakeSalesforce(FakeServer):
         writer = csv.DictWriter(out, fieldnames=self.job_columns, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for row in chunk:
+            values = {k: _field(row, k) for k in self.job_columns}
             writer.writerow(
                 {
-                    k: (
-                        ""
-                        if row.get(k) is None
-                        else str(row.get(k)).lower()
-                        if isinstance(row.get(k), bool)
-                        else row.get(k)
-                    )
-                    for k in self.job_columns
+                    k: ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
+                    for k, v in values.items()
                 }
             )
         more = offset + size < len(rows)
@@ -198,3 +193,11 @@ class FakeSalesforce(FakeServer):
             "Sforce-NumberOfRecords": str(len(chunk)),
         }
         return Response(200, out.getvalue().encode(), headers)
+
+
+def _field(record: dict[str, Any], column: str) -> Any:
+    """A column of a Bulk API result: a relationship field ("Owner.Email") reads through the related record."""
+    value: Any = record
+    for part in column.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

@@ -11,6 +11,7 @@ from feedback.models import Account, FeedbackItem, Opportunity, Theme
 from integrations import engine
 from integrations.models import RejectedRecord, RunStatus
 from integrations.salesforce.connector import SalesforceObjects
+from productops.roles import Role
 from tests.fakes.salesforce import FakeSalesforce
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,11 @@ def connector(salesforce):
     return make
 
 
+def _owner(email: str) -> dict:
+    """A relationship field as REST returns it: the related record, nested."""
+    return {"attributes": {"type": "User", "url": "/services/data/v59.0/sobjects/User/005"}, "Email": email}
+
+
 def _seed(sf: FakeSalesforce) -> None:
     sf.add(
         "Account",
@@ -55,8 +61,11 @@ def _seed(sf: FakeSalesforce) -> None:
         Type="Customer - Direct",
         AnnualRevenue=120000,
         Industry="Retail",
+        OwnerId="005DANA",
+        Owner=_owner("Dana.CSM@Example.com"),
     )
-    sf.add("Account", Id="001B", Name="Beta", Website="beta.example", Type="Prospect", AnnualRevenue=None)
+    sf.add("Account", Id="001B", Name="Beta", Website="beta.example", Type="Prospect", AnnualRevenue=None,
+           OwnerId="005SAM", Owner=_owner("sam@elsewhere.example"))  # fmt: skip
     sf.add("Account", Id="001C", Name="Gone", Type="Former Customer", AnnualRevenue=5000)
     sf.add("Opportunity", Id="006X", AccountId="001A", Name="Acme expansion", Amount=90000, StageName="Negotiation",
            IsClosed=False, IsWon=False, CloseDate="2026-04-01", Type="Existing Business", Blocked_By_Feature__c="Reporting;SSO")  # fmt: skip
@@ -95,7 +104,8 @@ def _seed(sf: FakeSalesforce) -> None:
     )
 
 
-def test_full_sync_builds_accounts_deals_and_feedback(salesforce, connector, sleep, policy):
+def test_full_sync_builds_accounts_deals_and_feedback(salesforce, connector, sleep, policy, make_user):
+    dana = make_user("dana", Role.CSM, email="dana.csm@example.com")
     Theme.objects.create(name="Reporting", slug="reporting")
     Theme.objects.create(name="SSO", slug="sso")
     _seed(salesforce)
@@ -103,6 +113,10 @@ def test_full_sync_builds_accounts_deals_and_feedback(salesforce, connector, sle
     assert run.status == RunStatus.SUCCEEDED, run.error
     acme = Account.objects.get(salesforce_id="001A")
     assert (acme.name, acme.domain, acme.lifecycle, acme.arr) == ("Acme", "acme.example", "customer", 120000)
+    assert (
+        acme.owner_csm == dana
+    )  # the Salesforce owner is a portal user (emails compared case-insensitively)
+    assert Account.objects.get(salesforce_id="001B").owner_csm is None  # an owner who is not a portal user
     assert Account.objects.get(salesforce_id="001C").lifecycle == "churned"
     deal = Opportunity.objects.get(salesforce_id="006X")
     assert (deal.account, deal.status, deal.opportunity_type) == (acme, "open", "expansion")
@@ -183,10 +197,12 @@ def test_a_deal_for_an_unknown_account_and_a_bad_amount_are_kept(salesforce, con
     assert run.rejected == 2 and Opportunity.objects.count() == 2
 
 
-def test_a_big_backfill_goes_through_bulk_api_2(salesforce, connector, sleep, policy):
+def test_a_big_backfill_goes_through_bulk_api_2(salesforce, connector, sleep, policy, make_user):
+    dana = make_user("dana", Role.CSM, email="dana.csm@example.com")
     _seed(salesforce)
     for n in range(5):
-        salesforce.add("Account", Id=f"001BULK{n}", Name=f"Bulk {n}", Type="Customer", AnnualRevenue=1000 + n)
+        salesforce.add("Account", Id=f"001BULK{n}", Name=f"Bulk {n}", Type="Customer", AnnualRevenue=1000 + n,
+                       Owner=_owner("dana.csm@example.com"))  # fmt: skip
     sync = connector()
     sync.bulk_threshold, sync.bulk_page_size, sync.bulk_poll_seconds = (
         4,
@@ -196,7 +212,24 @@ def test_a_big_backfill_goes_through_bulk_api_2(salesforce, connector, sleep, po
     run = engine.run_sync(sync, sleep=sleep, policy=policy)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert Account.objects.count() == 8 and Account.objects.get(salesforce_id="001BULK4").arr == 1004
+    assert Account.objects.get(salesforce_id="001BULK4").owner_csm == dana  # the CSV's Owner.Email column
     assert Account.objects.get(salesforce_id="001B").arr == 0  # an empty CSV cell is a null, not an error
     results = salesforce.calls_to("/services/data/v59.0/jobs/query/750FAKE0/results")
     assert len(results) == 3  # pages of 3 followed by Sforce-Locator until it says null
     assert Opportunity.objects.get(salesforce_id="006X").status == "open"  # small objects stay on REST
+
+
+def test_an_owner_who_is_not_a_portal_user_leaves_the_portals_choice_alone(
+    salesforce, connector, sleep, policy, make_user
+):
+    dana = make_user("dana", Role.CSM, email="dana.csm@example.com")
+    _seed(salesforce)
+    engine.run_sync(connector(), sleep=sleep, policy=policy)
+    Account.objects.filter(salesforce_id="001B").update(owner_csm=dana)  # assigned by hand in the portal
+    salesforce.modify("Account", "001B", Name="Beta Inc")
+    salesforce.modify("Account", "001A", Owner=_owner("sam@elsewhere.example"))
+    run = engine.run_sync(connector(NOW + timedelta(days=1)), sleep=sleep, policy=policy)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    beta, acme = Account.objects.get(salesforce_id="001B"), Account.objects.get(salesforce_id="001A")
+    assert (beta.name, beta.owner_csm) == ("Beta Inc", dana)
+    assert acme.owner_csm == dana
