@@ -166,8 +166,8 @@ class ItemKind(models.TextChoices):
 class SearchDocument(models.Func):
     """An item's full-text document: title weighted above body, English stemming.
 
-    A stored generated column rather than a trigger: PostgreSQL computes it in the executor, which costs about half
-    of what a PL/pgSQL row trigger did on bulk ingest. SQLite (the embedded default) has no tsvector, so there the
+    A stored generated column rather than a trigger: PostgreSQL computes it in the executor, which on bulk ingest costs
+    a little over half of what a PL/pgSQL row trigger did (migration 0004). SQLite (the embedded default) has no tsvector, so there the
     column is NULL and search falls back to LIKE.
     """
 
