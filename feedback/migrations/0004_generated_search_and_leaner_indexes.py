@@ -32,6 +32,14 @@ GIN = "CREATE INDEX IF NOT EXISTS feedback_item_search_gin ON feedback_feedbacki
 NO_GIN = "DROP INDEX IF EXISTS feedback_item_search_gin"
 
 
+def _without_own_index(name: str, to: str, related_name: str) -> migrations.AlterField:
+    """A nullable SET_NULL foreign key of FeedbackItem, no longer indexed on its own."""
+    field = models.ForeignKey(
+        to, blank=True, null=True, on_delete=models.SET_NULL, related_name=related_name, db_index=False
+    )
+    return migrations.AlterField(model_name="feedbackitem", name=name, field=field)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("feedback", "0003_voc_themes_history"),
@@ -57,42 +65,9 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default="", editable=False, max_length=32),
         ),
         migrations.RemoveIndex(model_name="feedbackitem", name="feedback_occurred_idx"),
-        migrations.AlterField(
-            model_name="feedbackitem",
-            name="account",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=models.deletion.SET_NULL,
-                related_name="feedback",
-                to="feedback.account",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="feedbackitem",
-            name="opportunity",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=models.deletion.SET_NULL,
-                related_name="feedback",
-                to="feedback.opportunity",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="feedbackitem",
-            name="logged_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=models.deletion.SET_NULL,
-                related_name="logged_feedback",
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
+        _without_own_index("account", "feedback.account", "feedback"),
+        _without_own_index("opportunity", "feedback.opportunity", "feedback"),
+        _without_own_index("logged_by", settings.AUTH_USER_MODEL, "logged_feedback"),
         migrations.AddIndex(
             model_name="feedbackitem",
             index=models.Index(
