@@ -57,6 +57,11 @@ def _salesforce() -> Connector:
     from integrations.salesforce.connector import SalesforceObjects
 
     def log_in() -> Salesforce:
+        if settings.SALESFORCE_ACCESS_TOKEN:
+            # A token cannot log in again: when it expires the run fails with Salesforce's INVALID_SESSION_ID.
+            return Salesforce(
+                instance_url=settings.SALESFORCE_INSTANCE_URL, session_id=settings.SALESFORCE_ACCESS_TOKEN
+            )
         return Salesforce(
             username=settings.SALESFORCE_USERNAME,
             password=settings.SALESFORCE_PASSWORD,

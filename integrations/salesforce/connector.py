@@ -62,6 +62,7 @@ class SalesforceObjects:
         self.bulk_page_size = bulk_page_size
         self.bulk_poll_seconds = bulk_poll_seconds
         self.client = client_factory()
+        self._fresh_login = False  # set after a re-login until a request succeeds
         self.blocked_feature_field = blocked_feature_field
         self.arr_field = arr_field
         self.now = now or (lambda: datetime.now(UTC))
@@ -171,9 +172,12 @@ class SalesforceObjects:
 
     def _call(self, request: Callable[[], Any]) -> Any:
         try:
-            return request()
+            result = request()
         except SalesforceExpiredSession as exc:
+            if self._fresh_login:  # refused right after logging in (a revoked user, an expired access token)
+                raise PermanentError(f"Salesforce refused the session: {_message(exc.content)}") from exc
             self.client = self.client_factory()  # log in again; the engine retries the page at once
+            self._fresh_login = True
             raise TransientError("Salesforce session expired; logged in again", retry_after=0) from exc
         except SalesforceRefusedRequest as exc:
             code = _error_code(exc.content)
@@ -190,6 +194,8 @@ class SalesforceObjects:
             raise PermanentError(f"Salesforce {exc.status}: {_message(exc.content)}") from exc
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise TransientError(f"Salesforce unreachable: {exc}") from exc
+        self._fresh_login = False
+        return result
 
     @staticmethod
     def _tag(obj: str, record: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import trustme
 from simple_salesforce import Salesforce
 
 from feedback.models import Account, FeedbackItem, Opportunity, Theme
-from integrations import engine
+from integrations import engine, registry
 from integrations.models import RejectedRecord, RunStatus
 from integrations.salesforce.connector import SalesforceObjects
 from productops.roles import Role
@@ -233,3 +233,22 @@ def test_an_owner_who_is_not_a_portal_user_leaves_the_portals_choice_alone(
     beta, acme = Account.objects.get(salesforce_id="001B"), Account.objects.get(salesforce_id="001A")
     assert (beta.name, beta.owner_csm) == ("Beta Inc", dana)
     assert acme.owner_csm == dana
+
+
+def test_an_access_token_from_the_settings_syncs_through_the_registry(
+    salesforce, sleep, policy, settings, monkeypatch
+):
+    # How `make run` reaches the fake from `tests.fakes.serve`: a token for an instance URL, the fake's CA trusted
+    # through REQUESTS_CA_BUNDLE as requests reads it.
+    settings.SALESFORCE_ENABLED = True
+    settings.SALESFORCE_INSTANCE_URL = salesforce.instance_url
+    settings.SALESFORCE_ACCESS_TOKEN = "SESSION-1"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", salesforce.ca_file)
+    _seed(salesforce)
+    run = engine.run_sync(registry.connector_for("salesforce"), sleep=sleep, policy=policy)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert Account.objects.count() == 3 and FeedbackItem.objects.filter(source="salesforce").count() == 4
+
+    salesforce.sessions.clear()  # the token expired: it cannot log in again, so the run fails and says why
+    failed = engine.run_sync(registry.connector_for("salesforce"), sleep=sleep, policy=policy)
+    assert failed.status == RunStatus.FAILED and "INVALID_SESSION_ID" in failed.error
