@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from productops.roles import Role
+
 
 class Tier(models.TextChoices):
     MAJOR = "major", "Major"
@@ -27,11 +29,8 @@ class Category(models.TextChoices):
     DEFINITION_OF_DONE = "definition_of_done", "Definition of done"
 
 
-class OwnerRole(models.TextChoices):
-    PRODUCT_OPS = "Product Ops", "Product Ops"
-    PM = "PM", "PM"
-    CSM = "CSM", "CSM"
-    SALES = "Sales", "Sales"
+# The roles a checklist item can belong to: every portal role but the CPO, who reads readiness and owns no item.
+OWNER_ROLE_CHOICES = [(role.value, role.value) for role in (Role.PRODUCT_OPS, Role.PM, Role.CSM, Role.SALES)]
 
 
 class Release(models.Model):
@@ -81,7 +80,7 @@ class TemplateItem(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=24, choices=Category.choices)
-    owner_role = models.CharField(max_length=16, choices=OwnerRole.choices)
+    owner_role = models.CharField(max_length=16, choices=OWNER_ROLE_CHOICES)
     due_offset_days = models.PositiveSmallIntegerField(help_text="Days before launch this is due.")
     needs_evidence = models.BooleanField(default=False, help_text="Cannot be ticked without a link.")
     position = models.PositiveSmallIntegerField(default=0)
@@ -99,7 +98,7 @@ class ChecklistItem(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=24, choices=Category.choices)
-    owner_role = models.CharField(max_length=16, choices=OwnerRole.choices)
+    owner_role = models.CharField(max_length=16, choices=OWNER_ROLE_CHOICES)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
