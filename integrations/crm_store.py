@@ -29,18 +29,17 @@ def _unchanged(model: type, latest: dict[str, dict], fields: list[str]) -> tuple
 def upsert_accounts(records: Sequence[AccountRecord]) -> tuple[int, int]:
     """Accounts by Salesforce id. The CRM owner becomes the CSM when they are a portal user (matched by email);
     an owner who is not leaves the portal's choice alone."""
-    owners = _users_by_email({r.owner_email for r in records if r.owner_email})
+    latest_records = {r.salesforce_id: r for r in records}  # the last version of each account in the page
+    owners = _users_by_email({r.owner_email for r in latest_records.values() if r.owner_email})
     with_owner: dict[str, dict] = {}
     without_owner: dict[str, dict] = {}
-    for record in records:
+    for sid, record in latest_records.items():
         values = {f: getattr(record, f) for f in ACCOUNT_FIELDS}
         owner_id = owners.get(record.owner_email)
         if owner_id:
-            with_owner[record.salesforce_id] = {**values, "owner_csm_id": owner_id}
-            without_owner.pop(record.salesforce_id, None)
+            with_owner[sid] = {**values, "owner_csm_id": owner_id}
         else:
-            without_owner[record.salesforce_id] = values
-            with_owner.pop(record.salesforce_id, None)
+            without_owner[sid] = values
     created = updated = 0
     for latest, fields in ((with_owner, [*ACCOUNT_FIELDS, "owner_csm_id"]), (without_owner, ACCOUNT_FIELDS)):
         existing, same = _unchanged(Account, latest, fields)

@@ -236,8 +236,8 @@ def _write_postgres(prepared: PreparedFeedback) -> tuple[int, int, list[int]]:
     """New rows are COPied straight into the table; changed ones go through a stage and ON CONFLICT; unchanged
     ones are left alone.
 
-    COPY into the table skips a second pass over the rows and the per-row conflict check (measured: the staged
-    upsert of new rows cost about 40% more database time). Another writer of the same source (a webhook racing a
+    COPY into the table skips writing and reading the rows a second time and the per-row conflict check. Another
+    writer of the same source (a webhook racing a
     pull) can store a record between the lookup and the COPY; then the COPY fails on the unique key, is rolled
     back to its savepoint, and those rows take the staged path, which resolves the conflict row by row.
     """
