@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("feedback/", include("feedback.urls")),
-    path("reports/", include("feedback.reports_urls")),
+    path("reports/", include("reports.urls")),
     path("readiness/", include("readiness.urls")),
     path("digest/", include("digest.urls")),
     path("audits/", include("audits.urls")),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "readiness",
     "digest",
     "audits",
+    "reports",
 ]
 
 MIDDLEWARE = [

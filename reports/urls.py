@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from feedback import views
+from reports import views
 
 app_name = "reports"
 urlpatterns = [path("", views.reports, name="index")]

@@ -1,4 +1,4 @@
-"""The CPO's trend report page."""
+"""Weekly feedback volume by segment: the reports landing page until the trend and insight reports land."""
 
 from __future__ import annotations
 
@@ -28,4 +28,4 @@ def reports(request: HttpRequest) -> HttpResponse:
             )
         ],
     }
-    return render(request, "feedback/reports.html", {"chart": chart, "weeks": weeks})
+    return render(request, "reports/volume.html", {"chart": chart, "weeks": weeks})

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    """Reports that read across the other apps (feedback, readiness, audits) through their selectors.
+
+    It owns no source data: only what a report needs to be reproduced or sent (saved reports, summaries).
+    """
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reports"

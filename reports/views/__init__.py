@@ -1,0 +1,7 @@
+"""Report pages, one module per report."""
+
+from __future__ import annotations
+
+from reports.views.volume import reports
+
+__all__ = ["reports"]
