@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from feedback import cache as store_cache
-from feedback import rules
+from feedback import dispatch, rules
 from feedback.models import (
     Account,
     FeedbackItem,
@@ -135,9 +135,7 @@ def _record(theme: Theme, action: str, user: Any, **detail: Any) -> None:
 
 
 def _enqueue_retag(theme_id: int) -> None:
-    from feedback.tasks import retag_theme_task
-
-    transaction.on_commit(lambda: retag_theme_task.delay(theme_id))
+    dispatch.on_commit(dispatch.RETAG_THEME, theme_id)
 
 
 @transaction.atomic
@@ -341,8 +339,6 @@ def item_create_manual(
         logged_by=user,
         raw={"logged_by": user.get_username()},
     )
-    from feedback.tasks import tag_items_task
-
-    transaction.on_commit(lambda: tag_items_task.delay([item.pk]))
+    dispatch.on_commit(dispatch.TAG_ITEMS, [item.pk])
     store_cache.bump_on_commit()
     return item
