@@ -21,7 +21,9 @@ os.environ["FEEDBACK_DASHBOARD_CACHE_SECONDS"] = "0"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("urls", nargs="+")
     parser.add_argument("--anchor", default="2026-11-20")
     parser.add_argument("--full", action="store_true")

@@ -38,7 +38,16 @@ SEGMENTS = [
     "arr_smb", "arr_mid_market", "arr_enterprise",
 ]  # fmt: skip
 SOURCES = ["zendesk", "salesforce", "gong", "nps", "survey", "manual"]
-WORDS = ["reporting", "sso", "slow", "export", "mobile app", '"single sign-on"', "salesforce -crm", "okta OR saml"]
+WORDS = [
+    "reporting",
+    "sso",
+    "slow",
+    "export",
+    "mobile app",
+    '"single sign-on"',
+    "salesforce -crm",
+    "okta OR saml",
+]
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -90,7 +99,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--accounts", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--cuts", type=int, default=40, help="further distinct cuts, each requested once, cold")
+    parser.add_argument(
+        "--cuts", type=int, default=40, help="further distinct cuts, each requested once, cold"
+    )
     parser.add_argument("--seed", type=int, default=15, help="seed of the drawn cuts")
     parser.add_argument("--anchor", default="2026-11-20", help="'today' of the seeded data")
     parser.add_argument("--no-cache", action="store_true", help="compute every figure on every request")

@@ -83,7 +83,6 @@ def _apply_rules(item_ids: list[int], themes: list[Theme]) -> int:
 def tag_items(item_ids: list[int]) -> int:
     """Apply every theme's keyword rules to these (new or changed) items. Called after each sync upsert batch."""
     created = _apply_rules(sorted(set(item_ids)), _rule_themes())
-    store_cache.bump_on_commit()
     store_cache.schedule_warm()
     return created
 
@@ -126,7 +125,6 @@ def retag_all_for_theme(
             progress(done, total)
     Theme.objects.filter(pk=theme_id).update(retag_done=done, retag_finished_at=timezone.now())
     ThemeEvent.objects.create(theme=theme, action="retagged", detail={"items": done, "created": created})
-    store_cache.bump()
     return created
 
 
@@ -152,7 +150,6 @@ def theme_create(
     _record(theme, "created", user, keywords=theme.keywords)
     if theme.keywords:
         _enqueue_retag(theme.pk)
-    store_cache.bump_on_commit()
     return theme
 
 
@@ -178,7 +175,6 @@ def theme_update(*, theme: Theme, user: Any, **changes: Any) -> Theme:
         _record(theme, "updated", user, changes=changed)
     if "keywords" in changed or "status" in changed:
         _enqueue_retag(theme.pk)
-    store_cache.bump_on_commit()
     return theme
 
 
@@ -203,7 +199,6 @@ def tag_by_person(*, item_ids: list[int], theme: Theme, user: Any) -> int:
             for i in sorted(valid - have)
         ]
     )
-    store_cache.bump_on_commit()
     return updated + len(valid - have)
 
 
@@ -232,7 +227,6 @@ def untag_by_person(*, item_ids: list[int], theme: Theme, user: Any) -> int:
             for i in sorted(valid - have)
         ]
     )
-    store_cache.bump_on_commit()
     return changed
 
 
@@ -295,7 +289,6 @@ def merge_themes(*, survivor: Theme, merged: Theme, user: Any) -> Theme:
         links_moved=moved,
         links_combined=kept,
     )
-    store_cache.bump_on_commit()
     return survivor
 
 
@@ -340,5 +333,4 @@ def item_create_manual(
         raw={"logged_by": user.get_username()},
     )
     dispatch.on_commit(dispatch.TAG_ITEMS, [item.pk])
-    store_cache.bump_on_commit()
     return item

@@ -1,0 +1,115 @@
+"""Narrow tables the dashboard's figures are read from, kept exact by PostgreSQL triggers (feedback/fact_sql.py).
+
+They are Django models only so that migrations create them and test flushes truncate them with the store; nothing
+writes them through the ORM. See the README's "Speed" section for why each exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class _Fact(models.Model):
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.pk}"
+
+
+class ItemFact(_Fact):
+    """One row per feedback item: only what cuts filter and aggregate on (about 80 bytes instead of 600)."""
+
+    item_id = models.BigIntegerField(primary_key=True)
+    occurred_at = models.DateTimeField()
+    account_id = models.BigIntegerField(null=True)
+    source = models.CharField(max_length=16)
+    nps_score = models.SmallIntegerField(null=True)
+    theme_ids = ArrayField(models.BigIntegerField(), default=list)  # live theme links, sorted
+
+    class Meta:
+        db_table = "feedback_itemfact"
+        indexes = [
+            models.Index(
+                fields=["occurred_at"],
+                include=["account_id", "source", "nps_score"],
+                name="itemfact_time_idx",
+            ),
+            models.Index(fields=["account_id"], name="itemfact_account_idx"),
+        ]
+
+
+class AccountFact(_Fact):
+    """Each account's segments now (a bitmask, see feedback.facts.segment_bit), owner and ARR."""
+
+    account_id = models.BigIntegerField(primary_key=True)
+    segbits = models.IntegerField()
+    owner_id = models.BigIntegerField(default=0)  # 0: no owner
+    arr = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+
+    class Meta:
+        db_table = "feedback_accountfact"
+
+
+class _Counts(_Fact):
+    items = models.IntegerField(default=0)
+    nps_n = models.IntegerField(default=0)
+    nps_sum = models.IntegerField(default=0)
+    detractors = models.IntegerField(default=0)
+    promoters = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DayFact(_Counts):
+    """Items and NPS per day, source and account class (segments + owner; -1 is "no account")."""
+
+    day = models.DateField()
+    source = models.CharField(max_length=16)
+    segbits = models.IntegerField()
+    owner_id = models.BigIntegerField()
+
+    class Meta:
+        db_table = "feedback_dayfact"
+        constraints = [
+            models.UniqueConstraint(fields=["day", "source", "segbits", "owner_id"], name="dayfact_key")
+        ]
+
+
+class AccountSourceFact(_Counts):
+    """All-time items and NPS per account and source: distinct accounts and ARR of cuts without a date window."""
+
+    account_id = models.BigIntegerField()
+    source = models.CharField(max_length=16)
+
+    class Meta:
+        db_table = "feedback_accountsourcefact"
+        constraints = [models.UniqueConstraint(fields=["account_id", "source"], name="accountsourcefact_key")]
+
+
+class AccountThemeFact(_Counts):
+    """All-time items per account, theme and source (account 0: items without an account): the top themes."""
+
+    account_id = models.BigIntegerField()
+    theme_id = models.BigIntegerField()
+    source = models.CharField(max_length=16)
+
+    class Meta:
+        db_table = "feedback_accountthemefact"
+        constraints = [
+            models.UniqueConstraint(fields=["account_id", "theme_id", "source"], name="accountthemefact_key")
+        ]
+
+
+class FactChange(_Fact):
+    """One row per write statement on a table the figures read (appended by the same triggers, in the writer's
+    transaction). Counting them per relation gives the cache a version that is part of the reader's snapshot."""
+
+    relation = models.CharField(max_length=16)
+    n = models.BigIntegerField(default=1)  # compaction folds many rows into one carrying their count
+
+    class Meta:
+        db_table = "feedback_factchange"
+        indexes = [models.Index(fields=["relation"], include=["n"], name="factchange_relation_idx")]

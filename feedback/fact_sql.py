@@ -1,0 +1,307 @@
+"""The SQL that keeps the dashboard's fact tables exact: functions and statement-level triggers.
+
+Why triggers: every write to the store (the ingest COPY and its staged upsert, manual feedback, tagging by rule and
+by person, merges and splits, account and deal changes from the CRM, deletions, the admin, seeding) changes the
+figures, and a trigger runs inside the writer's own transaction whatever code path wrote. Statement-level triggers
+with transition tables do the work once per statement, set-based, so a COPY of 1,000 items costs one grouped
+INSERT … ON CONFLICT per fact table, not 1,000 row triggers.
+
+Segment membership is computed here as a bitmask with the thresholds stored in feedback_factconfig (written from
+settings by feedback.facts.rebuild); bit order is feedback.facts.segment_bit. Every upsert groups and sorts its keys,
+so concurrent writers lock fact rows in one order.
+"""
+
+from __future__ import annotations
+
+CONFIG_TABLE = """
+CREATE TABLE IF NOT EXISTS feedback_factconfig (
+    id integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+    hpd_amount numeric NOT NULL,
+    churn_threshold integer NOT NULL,
+    tier_lows numeric[] NOT NULL,
+    tz text NOT NULL
+);
+"""
+
+_COUNTS = """
+    sign * count(*), sign * count(f.nps_score), sign * coalesce(sum(f.nps_score), 0),
+    sign * count(*) FILTER (WHERE f.nps_score <= 6), sign * count(*) FILTER (WHERE f.nps_score >= 9)
+"""
+_ADD = """items = {t}.items + EXCLUDED.items, nps_n = {t}.nps_n + EXCLUDED.nps_n,
+    nps_sum = {t}.nps_sum + EXCLUDED.nps_sum, detractors = {t}.detractors + EXCLUDED.detractors,
+    promoters = {t}.promoters + EXCLUDED.promoters"""
+_COLS = "items, nps_n, nps_sum, detractors, promoters"
+
+FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION feedback_fact_segbits(ids bigint[])
+RETURNS TABLE (account_id bigint, segbits integer, owner_id bigint, arr numeric) LANGUAGE sql STABLE AS $$
+    SELECT a.id,
+        (CASE WHEN a.lifecycle = 'prospect' THEN 1 ELSE 0 END)
+        | (CASE WHEN a.lifecycle = 'customer' THEN 2 ELSE 0 END)
+        | (CASE WHEN EXISTS (SELECT 1 FROM feedback_opportunity o WHERE o.account_id = a.id AND o.status = 'open'
+                AND (o.amount >= c.hpd_amount OR o.is_priority)) THEN 4 ELSE 0 END)
+        | (CASE WHEN a.lifecycle = 'customer' AND a.churn_risk_score >= c.churn_threshold THEN 8 ELSE 0 END)
+        | (CASE WHEN a.expansion_candidate OR EXISTS (SELECT 1 FROM feedback_opportunity o WHERE o.account_id = a.id
+                AND o.status = 'open' AND o.opportunity_type = 'expansion') THEN 16 ELSE 0 END)
+        | coalesce((SELECT bit_or(32 << (t.i - 1)::integer) FROM unnest(c.tier_lows) WITH ORDINALITY AS t(low, i)
+                WHERE a.arr >= t.low AND (t.i = cardinality(c.tier_lows) OR a.arr < c.tier_lows[t.i + 1])), 0),
+        coalesce(a.owner_csm_id, 0), a.arr
+    FROM feedback_account a CROSS JOIN feedback_factconfig c
+    WHERE a.id = ANY(ids)
+$$;
+
+-- Add (sign 1) or take away (sign -1) the counts of these items, as they stand in feedback_itemfact.
+CREATE OR REPLACE FUNCTION feedback_fact_add_counts(ids bigint[], sign integer) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO feedback_dayfact AS d (day, source, segbits, owner_id, {_COLS})
+    SELECT timezone(c.tz, f.occurred_at)::date, f.source, coalesce(a.segbits, -1), coalesce(a.owner_id, 0), {_COUNTS}
+    FROM feedback_itemfact f CROSS JOIN feedback_factconfig c
+    LEFT JOIN feedback_accountfact a ON a.account_id = f.account_id
+    WHERE f.item_id = ANY(ids)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (day, source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="d")};
+
+    INSERT INTO feedback_accountsourcefact AS s (account_id, source, {_COLS})
+    SELECT f.account_id, f.source, {_COUNTS}
+    FROM feedback_itemfact f
+    WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL
+    GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (account_id, source) DO UPDATE SET {_ADD.format(t="s")};
+$$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_add_themes(ids bigint[], sign integer) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO feedback_accountthemefact AS t (account_id, theme_id, source, {_COLS})
+    SELECT coalesce(f.account_id, 0), th.theme_id, f.source, {_COUNTS}
+    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+    WHERE f.item_id = ANY(ids)
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (account_id, theme_id, source) DO UPDATE SET {_ADD.format(t="t")};
+$$;
+
+-- The day counts of every item of these accounts, under the accounts' class as it stands in feedback_accountfact.
+CREATE OR REPLACE FUNCTION feedback_fact_add_accounts(ids bigint[], sign integer) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO feedback_dayfact AS d (day, source, segbits, owner_id, {_COLS})
+    SELECT timezone(c.tz, f.occurred_at)::date, f.source, a.segbits, a.owner_id, {_COUNTS}
+    FROM feedback_itemfact f CROSS JOIN feedback_factconfig c
+    JOIN feedback_accountfact a ON a.account_id = f.account_id
+    WHERE f.account_id = ANY(ids)
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (day, source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="d")};
+$$;
+
+-- Re-segment accounts: those whose class changed move their items' day counts from the old class to the new.
+CREATE OR REPLACE FUNCTION feedback_fact_refresh_accounts(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    moved bigint[];
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS feedback_fact_now (account_id bigint, segbits integer, owner_id bigint, arr numeric)
+        ON COMMIT DELETE ROWS;
+    TRUNCATE feedback_fact_now;
+    INSERT INTO feedback_fact_now SELECT * FROM feedback_fact_segbits(ids);
+    moved := ARRAY(
+        SELECT n.account_id FROM feedback_fact_now n JOIN feedback_accountfact a USING (account_id)
+        WHERE (n.segbits, n.owner_id) IS DISTINCT FROM (a.segbits, a.owner_id) ORDER BY 1
+    );
+    IF cardinality(moved) > 0 THEN
+        PERFORM feedback_fact_add_accounts(moved, -1);
+    END IF;
+    INSERT INTO feedback_accountfact AS a (account_id, segbits, owner_id, arr)
+    SELECT * FROM feedback_fact_now ORDER BY 1
+    ON CONFLICT (account_id) DO UPDATE SET segbits = EXCLUDED.segbits, owner_id = EXCLUDED.owner_id, arr = EXCLUDED.arr
+    WHERE (a.segbits, a.owner_id, a.arr) IS DISTINCT FROM (EXCLUDED.segbits, EXCLUDED.owner_id, EXCLUDED.arr);
+    IF cardinality(moved) > 0 THEN
+        PERFORM feedback_fact_add_accounts(moved, 1);
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_items_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO feedback_itemfact (item_id, occurred_at, account_id, source, nps_score, theme_ids)
+    SELECT id, occurred_at, account_id, source, nps_score, '{{}}' FROM new_rows;
+    PERFORM feedback_fact_add_counts(ARRAY(SELECT id FROM new_rows), 1);
+    INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_items_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    ids := ARRAY(
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE (n.occurred_at, n.account_id, n.source, n.nps_score)
+            IS DISTINCT FROM (o.occurred_at, o.account_id, o.source, o.nps_score)
+    );
+    IF cardinality(ids) > 0 THEN
+        PERFORM feedback_fact_add_counts(ids, -1);
+        PERFORM feedback_fact_add_themes(ids, -1);
+        UPDATE feedback_itemfact f
+        SET occurred_at = n.occurred_at, account_id = n.account_id, source = n.source, nps_score = n.nps_score
+        FROM new_rows n WHERE f.item_id = n.id AND n.id = ANY(ids);
+        PERFORM feedback_fact_add_counts(ids, 1);
+        PERFORM feedback_fact_add_themes(ids, 1);
+    END IF;
+    -- Any change counts: a changed title or body changes what a search finds.
+    INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_items_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    ids := ARRAY(SELECT id FROM old_rows);
+    PERFORM feedback_fact_add_counts(ids, -1);
+    PERFORM feedback_fact_add_themes(ids, -1);
+    DELETE FROM feedback_itemfact WHERE item_id = ANY(ids);
+    INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        ids := ARRAY(SELECT DISTINCT item_id FROM new_rows ORDER BY 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        ids := ARRAY(SELECT DISTINCT item_id FROM old_rows ORDER BY 1);
+    ELSE
+        ids := ARRAY(SELECT item_id FROM new_rows UNION SELECT item_id FROM old_rows ORDER BY 1);
+    END IF;
+    PERFORM feedback_fact_add_themes(ids, -1);
+    UPDATE feedback_itemfact f SET theme_ids = coalesce(l.themes, '{{}}')
+    FROM (
+        SELECT i.id, (SELECT array_agg(ft.theme_id ORDER BY ft.theme_id) FROM feedback_feedbacktheme ft
+                      WHERE ft.item_id = i.id AND NOT ft.removed) AS themes
+        FROM unnest(ids) AS i(id)
+    ) l
+    WHERE f.item_id = l.id AND f.theme_ids IS DISTINCT FROM coalesce(l.themes, '{{}}');
+    PERFORM feedback_fact_add_themes(ids, 1);
+    INSERT INTO feedback_factchange (relation, n) VALUES ('links', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_accounts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO feedback_accountfact (account_id, segbits, owner_id, arr)
+        SELECT * FROM feedback_fact_segbits(ARRAY(SELECT id FROM new_rows)) ORDER BY 1
+        ON CONFLICT (account_id) DO NOTHING;
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM feedback_fact_refresh_accounts(ARRAY(SELECT id FROM new_rows ORDER BY 1));
+    ELSE
+        -- Django sets the items' account to NULL before it deletes an account, so no item counts under it now.
+        DELETE FROM feedback_accountfact WHERE account_id IN (SELECT id FROM old_rows);
+    END IF;
+    INSERT INTO feedback_factchange (relation, n) VALUES ('accounts', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_deals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        ids := ARRAY(SELECT DISTINCT account_id FROM new_rows ORDER BY 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        ids := ARRAY(SELECT DISTINCT account_id FROM old_rows ORDER BY 1);
+    ELSE
+        ids := ARRAY(SELECT account_id FROM new_rows UNION SELECT account_id FROM old_rows ORDER BY 1);
+    END IF;
+    PERFORM feedback_fact_refresh_accounts(ids);
+    INSERT INTO feedback_factchange (relation, n) VALUES ('deals', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_touched() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO feedback_factchange (relation, n) VALUES (TG_ARGV[0], 1);
+    RETURN NULL;
+END $$;
+
+-- Recompute every fact from the store (after the thresholds or time zone changed, or to verify).
+CREATE OR REPLACE FUNCTION feedback_fact_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    TRUNCATE feedback_itemfact, feedback_dayfact, feedback_accountfact, feedback_accountsourcefact,
+        feedback_accountthemefact;
+    INSERT INTO feedback_accountfact (account_id, segbits, owner_id, arr)
+    SELECT * FROM feedback_fact_segbits(ARRAY(SELECT id FROM feedback_account));
+    INSERT INTO feedback_itemfact (item_id, occurred_at, account_id, source, nps_score, theme_ids)
+    SELECT i.id, i.occurred_at, i.account_id, i.source, i.nps_score, coalesce(l.themes, '{{}}')
+    FROM feedback_feedbackitem i
+    LEFT JOIN (SELECT item_id, array_agg(theme_id ORDER BY theme_id) AS themes FROM feedback_feedbacktheme
+               WHERE NOT removed GROUP BY item_id) l ON l.item_id = i.id
+    ORDER BY i.occurred_at;
+    INSERT INTO feedback_dayfact (day, source, segbits, owner_id, {_COLS})
+    SELECT timezone(c.tz, f.occurred_at)::date, f.source, coalesce(a.segbits, -1), coalesce(a.owner_id, 0),
+        {_COUNTS.replace("sign * ", "")}
+    FROM feedback_itemfact f CROSS JOIN feedback_factconfig c
+    LEFT JOIN feedback_accountfact a ON a.account_id = f.account_id
+    GROUP BY 1, 2, 3, 4;
+    INSERT INTO feedback_accountsourcefact (account_id, source, {_COLS})
+    SELECT f.account_id, f.source, {_COUNTS.replace("sign * ", "")}
+    FROM feedback_itemfact f WHERE f.account_id IS NOT NULL GROUP BY 1, 2;
+    INSERT INTO feedback_accountthemefact (account_id, theme_id, source, {_COLS})
+    SELECT coalesce(f.account_id, 0), th.theme_id, f.source, {_COUNTS.replace("sign * ", "")}
+    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id) GROUP BY 1, 2, 3;
+    INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
+END $$;
+"""
+
+TRIGGERS = """
+CREATE TRIGGER feedback_fact_items_ins AFTER INSERT ON feedback_feedbackitem
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_items_inserted();
+CREATE TRIGGER feedback_fact_items_upd AFTER UPDATE ON feedback_feedbackitem
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION feedback_fact_items_updated();
+CREATE TRIGGER feedback_fact_items_del AFTER DELETE ON feedback_feedbackitem
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_items_deleted();
+CREATE TRIGGER feedback_fact_links_ins AFTER INSERT ON feedback_feedbacktheme
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_links_changed();
+CREATE TRIGGER feedback_fact_links_upd AFTER UPDATE ON feedback_feedbacktheme
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION feedback_fact_links_changed();
+CREATE TRIGGER feedback_fact_links_del AFTER DELETE ON feedback_feedbacktheme
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_links_changed();
+CREATE TRIGGER feedback_fact_accounts_ins AFTER INSERT ON feedback_account
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_accounts_changed();
+CREATE TRIGGER feedback_fact_accounts_upd AFTER UPDATE ON feedback_account
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION feedback_fact_accounts_changed();
+CREATE TRIGGER feedback_fact_accounts_del AFTER DELETE ON feedback_account
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_accounts_changed();
+CREATE TRIGGER feedback_fact_deals_ins AFTER INSERT ON feedback_opportunity
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_deals_changed();
+CREATE TRIGGER feedback_fact_deals_upd AFTER UPDATE ON feedback_opportunity
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION feedback_fact_deals_changed();
+CREATE TRIGGER feedback_fact_deals_del AFTER DELETE ON feedback_opportunity
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_deals_changed();
+CREATE TRIGGER feedback_fact_blocking_changed AFTER INSERT OR UPDATE OR DELETE ON feedback_opportunity_blocking_themes
+    FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_touched('deals');
+CREATE TRIGGER feedback_fact_themes_changed AFTER INSERT OR UPDATE OR DELETE ON feedback_theme
+    FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_touched('themes');
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS feedback_fact_items_ins ON feedback_feedbackitem;
+DROP TRIGGER IF EXISTS feedback_fact_items_upd ON feedback_feedbackitem;
+DROP TRIGGER IF EXISTS feedback_fact_items_del ON feedback_feedbackitem;
+DROP TRIGGER IF EXISTS feedback_fact_links_ins ON feedback_feedbacktheme;
+DROP TRIGGER IF EXISTS feedback_fact_links_upd ON feedback_feedbacktheme;
+DROP TRIGGER IF EXISTS feedback_fact_links_del ON feedback_feedbacktheme;
+DROP TRIGGER IF EXISTS feedback_fact_accounts_ins ON feedback_account;
+DROP TRIGGER IF EXISTS feedback_fact_accounts_upd ON feedback_account;
+DROP TRIGGER IF EXISTS feedback_fact_accounts_del ON feedback_account;
+DROP TRIGGER IF EXISTS feedback_fact_deals_ins ON feedback_opportunity;
+DROP TRIGGER IF EXISTS feedback_fact_deals_upd ON feedback_opportunity;
+DROP TRIGGER IF EXISTS feedback_fact_deals_del ON feedback_opportunity;
+DROP TRIGGER IF EXISTS feedback_fact_blocking_changed ON feedback_opportunity_blocking_themes;
+DROP TRIGGER IF EXISTS feedback_fact_themes_changed ON feedback_theme;
+DROP FUNCTION IF EXISTS feedback_fact_items_inserted(), feedback_fact_items_updated(), feedback_fact_items_deleted(),
+    feedback_fact_links_changed(), feedback_fact_accounts_changed(), feedback_fact_deals_changed(),
+    feedback_fact_touched(), feedback_fact_rebuild(), feedback_fact_refresh_accounts(bigint[]),
+    feedback_fact_add_accounts(bigint[], integer), feedback_fact_add_themes(bigint[], integer),
+    feedback_fact_add_counts(bigint[], integer), feedback_fact_segbits(bigint[]);
+DROP TABLE IF EXISTS feedback_factconfig;
+"""
