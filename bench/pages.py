@@ -166,7 +166,7 @@ def main() -> None:
     with time_machine.travel(anchor, tick=True):
         if not args.no_cache:
             # A new store generation makes every cached figure unreachable, without flushing a shared Redis db.
-            store_cache.bump()
+            store_cache.new_epoch()
         worst = 0.0
         print(f"{'case':<28}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}   (n={args.requests})")
         for name, url in cases:

@@ -7,6 +7,8 @@ writes them through the ORM. See the README's "Speed" section for why each exist
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 
@@ -27,10 +29,15 @@ class ItemFact(_Fact):
     source = models.CharField(max_length=16)
     nps_score = models.SmallIntegerField(null=True)
     theme_ids = ArrayField(models.BigIntegerField(), default=list)  # live theme links, sorted
+    # A copy of the item's search vector, stored out of line (TOAST, see migration 0005) so the row stays narrow:
+    # the full-text index lives here, and a search visits these small rows instead of the wide item rows.
+    search_vector = SearchVectorField(null=True)
 
     class Meta:
         db_table = "feedback_itemfact"
         indexes = [
+            GinIndex(fields=["search_vector"], name="itemfact_search_gin"),
+            GinIndex(fields=["theme_ids"], name="itemfact_themes_gin"),
             models.Index(
                 fields=["occurred_at"],
                 include=["account_id", "source", "nps_score"],
@@ -41,12 +48,14 @@ class ItemFact(_Fact):
 
 
 class AccountFact(_Fact):
-    """Each account's segments now (a bitmask, see feedback.facts.segment_bit), owner and ARR."""
+    """Each account's segments now (a bitmask, see feedback.facts.segment_bit), owner, ARR, and the sources it has
+    items from (a bitmask, see feedback.facts.SOURCE_BITS): distinct accounts and ARR of all-time cuts."""
 
     account_id = models.BigIntegerField(primary_key=True)
     segbits = models.IntegerField()
     owner_id = models.BigIntegerField(default=0)  # 0: no owner
     arr = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    sources_mask = models.IntegerField(db_default=0)
 
     class Meta:
         db_table = "feedback_accountfact"
@@ -63,43 +72,65 @@ class _Counts(_Fact):
         abstract = True
 
 
-class DayFact(_Counts):
-    """Items and NPS per day, source and account class (segments + owner; -1 is "no account")."""
+class ClassFact(_Counts):
+    """All-time items and NPS per source and account class (segments + owner; segbits -1: no account)."""
 
-    day = models.DateField()
     source = models.CharField(max_length=16)
     segbits = models.IntegerField()
     owner_id = models.BigIntegerField()
 
     class Meta:
-        db_table = "feedback_dayfact"
+        db_table = "feedback_classfact"
         constraints = [
-            models.UniqueConstraint(fields=["day", "source", "segbits", "owner_id"], name="dayfact_key")
+            models.UniqueConstraint(fields=["source", "segbits", "owner_id"], name="classfact_key")
         ]
 
 
-class AccountSourceFact(_Counts):
-    """All-time items and NPS per account and source: distinct accounts and ARR of cuts without a date window."""
+class WeekFact(_Fact):
+    """Items per week (Monday, in TIME_ZONE), source and account class: the weekly chart of all-time cuts."""
 
-    account_id = models.BigIntegerField()
+    week = models.DateField()
     source = models.CharField(max_length=16)
+    segbits = models.IntegerField()
+    owner_id = models.BigIntegerField()
+    items = models.IntegerField(default=0)
 
     class Meta:
-        db_table = "feedback_accountsourcefact"
-        constraints = [models.UniqueConstraint(fields=["account_id", "source"], name="accountsourcefact_key")]
+        db_table = "feedback_weekfact"
+        constraints = [
+            models.UniqueConstraint(fields=["week", "source", "segbits", "owner_id"], name="weekfact_key")
+        ]
 
 
-class AccountThemeFact(_Counts):
-    """All-time items per account, theme and source (account 0: items without an account): the top themes."""
+class ThemeClassFact(_Fact):
+    """All-time items per theme, source and account class: the item counts of the top themes."""
+
+    theme_id = models.BigIntegerField()
+    source = models.CharField(max_length=16)
+    segbits = models.IntegerField()
+    owner_id = models.BigIntegerField()
+    items = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "feedback_themeclassfact"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme_id", "source", "segbits", "owner_id"], name="themeclassfact_key"
+            )
+        ]
+
+
+class AccountThemeFact(_Fact):
+    """Which accounts have items on which theme, from which sources: distinct accounts and ARR of the top themes."""
 
     account_id = models.BigIntegerField()
     theme_id = models.BigIntegerField()
-    source = models.CharField(max_length=16)
+    sources_mask = models.IntegerField()
 
     class Meta:
         db_table = "feedback_accountthemefact"
         constraints = [
-            models.UniqueConstraint(fields=["account_id", "theme_id", "source"], name="accountthemefact_key")
+            models.UniqueConstraint(fields=["account_id", "theme_id"], name="accountthemefact_key")
         ]
 
 

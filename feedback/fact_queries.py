@@ -1,11 +1,12 @@
 """The dashboard's figures of a cut, read from the fact tables (feedback/fact_models.py) instead of the item rows.
 
-Two plans, chosen per cut:
-- all-time, broad (no search, theme, account or date window narrower than the store): exact rollups. Items, NPS
-  and the weekly series from feedback_dayfact (days x source x account class, ~150k rows at a million items);
-  distinct accounts and their ARR from feedback_accountsourcefact; top themes from feedback_accountthemefact.
+Two plans, chosen per cut, each one statement:
+- all-time, broad (no search, theme, account, or a date window that leaves items out): exact rollups. Items and NPS
+  from feedback_classfact (source x account class: a few hundred rows), the weekly series from feedback_weekfact,
+  distinct accounts and ARR from feedback_accountfact (one row per account, with a mask of the sources it has items
+  from), the top themes from feedback_themeclassfact (items) and feedback_accountthemefact (accounts, ARR).
 - anything else: one statement over feedback_itemfact (narrow rows, ~80 bytes instead of ~600), the cut's rows
-  materialised once and every figure computed from them, with a larger work_mem for that statement only.
+  selected once and every figure computed from them, with a larger work_mem for that statement only.
 Both return exactly what feedback.queries' item-row functions return (tests compare them cut by cut).
 """
 
@@ -23,34 +24,25 @@ from feedback.filters import Cut, aware_day
 
 # Memory for the one statement of the item-fact plan (hash aggregates over up to a million narrow rows).
 WORK_MEM = "64MB"
+ALL_SOURCES = 0x7FFFFFFF
+# Accounts with an open deal some theme blocks: only these can appear among a cut's blocked deals.
+BLOCKED_DEAL_ACCOUNTS = (
+    "SELECT o.account_id FROM feedback_opportunity o WHERE o.status = 'open' AND EXISTS "
+    "(SELECT 1 FROM feedback_opportunity_blocking_themes b WHERE b.opportunity_id = o.id)"
+)
 
 
-def _nps(items: int, nps_n: int, nps_sum: int, detractors: int, promoters: int) -> dict[str, Any]:
+def summary_of(counts: tuple[Any, ...], accounts: Any, arr: Any) -> dict[str, Any]:
+    items, nps_n, nps_sum, detractors, promoters = (int(v or 0) for v in counts)
     return {
         "items": items,
+        "accounts": int(accounts or 0),
+        "arr": Decimal(arr) if arr is not None else Decimal(0),
         "nps_n": nps_n,
         "nps_avg": round(nps_sum / nps_n, 1) if nps_n else None,
         "nps": round(100 * (promoters - detractors) / nps_n) if nps_n else None,
         "detractor_share": round(100 * detractors / nps_n, 1) if nps_n else None,
     }
-
-
-def summary_of(counts: tuple[int, int, int, int, int], accounts: int, arr: Decimal | None) -> dict[str, Any]:
-    items, nps_n, nps_sum, detractors, promoters = (int(v or 0) for v in counts)
-    data = _nps(items, nps_n, nps_sum, detractors, promoters)
-    data["accounts"] = int(accounts or 0)
-    data["arr"] = arr if arr is not None else Decimal(0)
-    return data
-
-
-def series_of(
-    cut: Cut, rows: list[tuple[date, str, int]], start: date, end: date, today: date
-) -> dict[str, Any]:
-    from feedback.queries import series_chart  # the chart shape is shared with the item-row function
-
-    return series_chart(
-        cut, {(week.isoformat(), source): int(n) for week, source, n in rows}, start, end, today
-    )
 
 
 def _store_span() -> tuple[date, date] | None:
@@ -80,11 +72,13 @@ def use_rollups(cut: Cut) -> bool:
 
 
 def _class_filter(cut: Cut, alias: str) -> tuple[str, list[Any]]:
+    """The account-class part of a cut. The segment mask becomes the list of matching bitmask values, which the
+    planner estimates from its statistics (it cannot estimate `segbits & mask = mask`)."""
     conds, params = [], []
     mask = facts.segment_mask(cut.segments)
     if mask:
-        conds.append(f"{alias}.segbits & %s = %s AND {alias}.segbits >= 0")
-        params += [mask, mask]
+        conds.append(f"{alias}.segbits = ANY(%s)")
+        params.append(facts.segbits_with(mask))
     if cut.owner_id:
         conds.append(f"{alias}.owner_id = %s")
         params.append(cut.owner_id)
@@ -97,67 +91,70 @@ def _sources(cut: Cut, alias: str) -> tuple[str, list[Any]]:
     return f"{alias}.source = ANY(%s)", [list(cut.sources)]
 
 
-def rollup_figures(cut: Cut, *, start: date, end: date, today: date, limit: int) -> dict[str, Any]:
-    """Summary, series and top themes of an all-time broad cut, from the rollup tables (four small queries)."""
-    day_class, day_params = _class_filter(cut, "d")
-    day_source, source_params = _sources(cut, "d")
-    acct_class, acct_params = _class_filter(cut, "a")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sum(items), sum(nps_n), sum(nps_sum), sum(detractors), sum(promoters) FROM feedback_dayfact d "
-            f"WHERE {day_class} AND {day_source}",
-            [*day_params, *source_params],
+def _run(sql: str, params: list[Any]) -> tuple[Any, ...]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def rollup_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
+    """Summary, series, top themes and the blocked-deal accounts of an all-time broad cut, from the rollups."""
+    cls, cls_params = _class_filter(cut, "x")
+    src, src_params = _sources(cut, "x")
+    mask = facts.sources_mask(cut.sources) if cut.sources else ALL_SOURCES
+    sql = f"""
+        WITH counts AS (
+            SELECT sum(items) AS items, sum(nps_n) AS nps_n, sum(nps_sum) AS nps_sum, sum(detractors) AS det,
+                   sum(promoters) AS pro
+            FROM feedback_classfact x WHERE {cls} AND {src}
+        ),
+        accts AS (
+            SELECT count(*) AS n, sum(x.arr) AS arr FROM feedback_accountfact x
+            WHERE x.sources_mask & %s <> 0 AND {cls}
+        ),
+        series AS (
+            SELECT json_agg(json_build_array(week, source, n)) AS rows FROM (
+                SELECT x.week, x.source, sum(x.items) AS n FROM feedback_weekfact x
+                WHERE x.week >= %s AND {cls} AND {src} GROUP BY 1, 2 HAVING sum(x.items) <> 0
+            ) w
+        ),
+        theme_items AS (
+            SELECT x.theme_id, sum(x.items) AS items FROM feedback_themeclassfact x
+            WHERE {cls} AND {src} GROUP BY 1 HAVING sum(x.items) > 0
+        ),
+        theme_accts AS (
+            SELECT t.theme_id, count(*) AS n, sum(x.arr) AS arr
+            FROM feedback_accountthemefact t JOIN feedback_accountfact x USING (account_id)
+            WHERE t.sources_mask & %s <> 0 AND {cls} GROUP BY 1
+        ),
+        themes AS (
+            SELECT json_agg(json_build_array(theme_id, items, accounts, arr) ORDER BY items DESC, theme_id) AS rows
+            FROM (
+                SELECT i.theme_id, i.items, coalesce(a.n, 0) AS accounts, coalesce(a.arr, 0)::text AS arr
+                FROM theme_items i LEFT JOIN theme_accts a USING (theme_id)
+                ORDER BY i.items DESC, i.theme_id LIMIT %s
+            ) t
         )
-        counts = cursor.fetchone()
-        s_source, s_params = _sources(cut, "s")
-        cursor.execute(
-            "SELECT count(*), sum(acc.arr) FROM feedback_account acc WHERE acc.id IN ("
-            "  SELECT s.account_id FROM feedback_accountsourcefact s JOIN feedback_accountfact a USING (account_id)"
-            f"  WHERE s.items > 0 AND {s_source} AND {acct_class})",
-            [*s_params, *acct_params],
-        )
-        accounts, arr = cursor.fetchone()
-        cursor.execute(
-            "SELECT (d.day - (extract(isodow FROM d.day)::integer - 1))::date AS week, d.source, sum(d.items) "
-            f"FROM feedback_dayfact d WHERE d.day >= %s AND {day_class} AND {day_source} "
-            "GROUP BY 1, 2 HAVING sum(d.items) <> 0",
-            [start, *day_params, *source_params],
-        )
-        series_rows = cursor.fetchall()
-        t_source, t_params = _sources(cut, "t")
-        theme_class, theme_params = (
-            _class_filter(cut, "a") if (cut.segments or cut.owner_id) else ("TRUE", [])
-        )
-        join = "JOIN feedback_accountfact a USING (account_id)" if (cut.segments or cut.owner_id) else ""
-        cursor.execute(
-            "SELECT per.theme_id, sum(per.n) AS items, count(*) FILTER (WHERE per.account_id <> 0), "
-            "coalesce(sum(acc.arr) FILTER (WHERE per.account_id <> 0), 0) FROM ("
-            "  SELECT t.theme_id, t.account_id, sum(t.items) AS n FROM feedback_accountthemefact t "
-            f"  {join} WHERE t.items > 0 AND {t_source} AND {theme_class} GROUP BY 1, 2"
-            ") per LEFT JOIN feedback_account acc ON acc.id = per.account_id "
-            "GROUP BY per.theme_id ORDER BY items DESC, per.theme_id LIMIT %s",
-            [*t_params, *theme_params, limit],
-        )
-        theme_rows = cursor.fetchall()
+        SELECT counts.*, accts.n, accts.arr, series.rows, themes.rows FROM counts, accts, series, themes
+    """
+    params = [
+        *cls_params, *src_params, mask, *cls_params, start, *cls_params, *src_params, *cls_params, *src_params,
+        mask, *cls_params, limit,
+    ]  # fmt: skip
+    row = _run(sql, params)
+    deal_sql = f"SELECT x.account_id FROM feedback_accountfact x WHERE x.sources_mask & %s <> 0 AND {cls}"
+    return _figures(row, deal_accounts=(deal_sql, [mask, *cls_params]))
+
+
+def _figures(row: tuple[Any, ...], *, deal_accounts: Any) -> dict[str, Any]:
+    counts, accounts, arr, series_rows, theme_rows = row[:5], row[5], row[6], row[7] or [], row[8] or []
     return {
         "summary": summary_of(counts, accounts, arr),
-        "series": series_of(cut, series_rows, start, end, today),
-        "themes": theme_rows,
+        "series_counts": {(week, source): int(n) for week, source, n in series_rows},
+        "themes": [(t, int(n), int(a), Decimal(v)) for t, n, a, v in theme_rows],
+        "deal_accounts": deal_accounts,
     }
-
-
-def cut_accounts_sql(cut: Cut) -> tuple[str, list[Any]]:
-    """A subquery selecting the distinct accounts of the cut's items, for the blocked-deals query."""
-    if use_rollups(cut):
-        s_source, s_params = _sources(cut, "s")
-        acct_class, acct_params = _class_filter(cut, "a")
-        return (
-            "SELECT s.account_id FROM feedback_accountsourcefact s JOIN feedback_accountfact a USING (account_id) "
-            f"WHERE s.items > 0 AND {s_source} AND {acct_class}",
-            [*s_params, *acct_params],
-        )
-    where, params, join = fact_where(cut)
-    return f"SELECT f.account_id FROM feedback_itemfact f {join} WHERE {where}", params
 
 
 def fact_where(cut: Cut) -> tuple[str, list[Any], str]:
@@ -186,18 +183,14 @@ def fact_where(cut: Cut) -> tuple[str, list[Any], str]:
         conds.append("f.theme_ids @> ARRAY[%s]::bigint[]")
         params.append(cut.theme_id)
     if cut.q:
-        conds.append(
-            "f.item_id IN (SELECT id FROM feedback_feedbackitem "
-            "WHERE search_vector @@ websearch_to_tsquery('english', %s))"
-        )
+        conds.append("f.search_vector @@ websearch_to_tsquery('english', %s)")
         params.append(cut.q)
     return " AND ".join(conds) or "TRUE", params, join
 
 
-def item_fact_figures(cut: Cut, *, start: date, end: date, today: date, limit: int) -> dict[str, Any]:
+def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
     """Every figure of the cut in one statement over feedback_itemfact: the cut's rows are selected once."""
     where, params, join = fact_where(cut)
-    tz = timezone.get_current_timezone_name()
     sql = f"""
         WITH r AS MATERIALIZED (
             SELECT f.occurred_at, f.account_id, f.source, f.nps_score, f.theme_ids
@@ -208,10 +201,15 @@ def item_fact_figures(cut: Cut, *, start: date, end: date, today: date, limit: i
                    count(*) FILTER (WHERE nps_score <= 6) AS det, count(*) FILTER (WHERE nps_score >= 9) AS pro
             FROM r
         ),
-        accts AS (
-            SELECT count(*) AS n, sum(acc.arr) AS arr
+        per_account AS MATERIALIZED (
+            SELECT x.account_id, acc.arr
             FROM (SELECT DISTINCT account_id FROM r WHERE account_id IS NOT NULL) x
-            JOIN feedback_account acc ON acc.id = x.account_id
+            JOIN feedback_accountfact acc ON acc.account_id = x.account_id
+        ),
+        accts AS (SELECT count(*) AS n, sum(arr) AS arr FROM per_account),
+        deal_accounts AS (
+            SELECT array_agg(account_id) AS ids FROM per_account
+            WHERE account_id IN ({BLOCKED_DEAL_ACCOUNTS})
         ),
         series AS (
             SELECT json_agg(json_build_array(week, source, n)) AS rows FROM (
@@ -220,33 +218,23 @@ def item_fact_figures(cut: Cut, *, start: date, end: date, today: date, limit: i
             ) w
         ),
         themes AS (
-            SELECT json_agg(json_build_array(theme_id, items, accounts, arr::text) ORDER BY items DESC, theme_id) AS rows
+            SELECT json_agg(json_build_array(theme_id, items, accounts, arr) ORDER BY items DESC, theme_id) AS rows
             FROM (
                 SELECT per.theme_id, sum(per.n) AS items, count(per.account_id) AS accounts,
-                       coalesce(sum(acc.arr), 0) AS arr
+                       coalesce(sum(acc.arr), 0)::text AS arr
                 FROM (
                     SELECT th.theme_id, r.account_id, count(*) AS n
                     FROM r CROSS JOIN unnest(r.theme_ids) AS th(theme_id) GROUP BY 1, 2
-                ) per LEFT JOIN feedback_account acc ON acc.id = per.account_id
+                ) per LEFT JOIN per_account acc ON acc.account_id = per.account_id
                 GROUP BY per.theme_id ORDER BY items DESC, per.theme_id LIMIT %s
             ) t
         )
-        SELECT counts.items, counts.nps_n, counts.nps_sum, counts.det, counts.pro, accts.n, accts.arr,
-               series.rows, themes.rows
-        FROM counts, accts, series, themes
+        SELECT counts.*, accts.n, accts.arr, series.rows, themes.rows, deal_accounts.ids
+        FROM counts, accts, series, themes, deal_accounts
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(sql, [*params, tz, aware_day(start), limit])
-        row = cursor.fetchone()
-    counts, accounts, arr, series_rows, theme_rows = row[:5], row[5], row[6], row[7] or [], row[8] or []
-    return {
-        "summary": summary_of(counts, accounts, arr),
-        "series": series_of(
-            cut, [(date.fromisoformat(w), s, n) for w, s, n in series_rows], start, end, today
-        ),
-        "themes": [(t, n, a, Decimal(v)) for t, n, a, v in theme_rows],
-    }
+    tz = timezone.get_current_timezone_name()
+    row = _run(sql, [*params, tz, aware_day(start), limit])
+    return _figures(row, deal_accounts=list(row[9] or []))
 
 
 def page_ids(cut: Cut, *, offset: int, limit: int) -> list[int]:

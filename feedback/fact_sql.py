@@ -31,8 +31,46 @@ _ADD = """items = {t}.items + EXCLUDED.items, nps_n = {t}.nps_n + EXCLUDED.nps_n
     nps_sum = {t}.nps_sum + EXCLUDED.nps_sum, detractors = {t}.detractors + EXCLUDED.detractors,
     promoters = {t}.promoters + EXCLUDED.promoters"""
 _COLS = "items, nps_n, nps_sum, detractors, promoters"
+_CLASS = "coalesce(a.segbits, -1), coalesce(a.owner_id, 0)"
+_WEEK = "date_trunc('week', timezone(c.tz, f.occurred_at))::date"
+
+
+def _class_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign") -> str:
+    """Upserts of the class-level rollups (class, week and theme) for the items selected by `where`."""
+    counts = _COUNTS.replace("sign", sign)
+    return f"""
+    INSERT INTO feedback_classfact AS t (source, segbits, owner_id, {_COLS})
+    SELECT f.source, {_CLASS}, {counts}
+    FROM feedback_itemfact f {join} feedback_accountfact a ON a.account_id = f.account_id
+    WHERE {where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="t")};
+
+    INSERT INTO feedback_weekfact AS t (week, source, segbits, owner_id, items)
+    SELECT {_WEEK}, f.source, {_CLASS}, {sign} * count(*)
+    FROM feedback_itemfact f CROSS JOIN feedback_factconfig c {join} feedback_accountfact a
+        ON a.account_id = f.account_id
+    WHERE {where} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (week, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    """
+
+
+def _theme_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign") -> str:
+    return f"""
+    INSERT INTO feedback_themeclassfact AS t (theme_id, source, segbits, owner_id, items)
+    SELECT th.theme_id, f.source, {_CLASS}, {sign} * count(*)
+    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+    {join} feedback_accountfact a ON a.account_id = f.account_id
+    WHERE {where} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (theme_id, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    """
+
 
 FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION feedback_fact_source_bit(source text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE source WHEN 'salesforce' THEN 1 WHEN 'zendesk' THEN 2 WHEN 'gong' THEN 4 WHEN 'nps' THEN 8
+        WHEN 'survey' THEN 16 WHEN 'manual' THEN 32 ELSE 64 END
+$$;
+
 CREATE OR REPLACE FUNCTION feedback_fact_segbits(ids bigint[])
 RETURNS TABLE (account_id bigint, segbits integer, owner_id bigint, arr numeric) LANGUAGE sql STABLE AS $$
     SELECT a.id,
@@ -50,62 +88,71 @@ RETURNS TABLE (account_id bigint, segbits integer, owner_id bigint, arr numeric)
     WHERE a.id = ANY(ids)
 $$;
 
--- Add (sign 1) or take away (sign -1) the counts of these items, as they stand in feedback_itemfact.
-CREATE OR REPLACE FUNCTION feedback_fact_add_counts(ids bigint[], sign integer) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO feedback_dayfact AS d (day, source, segbits, owner_id, {_COLS})
-    SELECT timezone(c.tz, f.occurred_at)::date, f.source, coalesce(a.segbits, -1), coalesce(a.owner_id, 0), {_COUNTS}
-    FROM feedback_itemfact f CROSS JOIN feedback_factconfig c
-    LEFT JOIN feedback_accountfact a ON a.account_id = f.account_id
-    WHERE f.item_id = ANY(ids)
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (day, source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="d")};
+-- Add (sign 1) or take away (sign -1) these items' counts, as they stand in feedback_itemfact. Adding also marks
+-- their accounts' sources; taking away leaves the marks to feedback_fact_remask once the items have changed.
+CREATE OR REPLACE FUNCTION feedback_fact_add_counts(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    {_class_counts("f.item_id = ANY(ids)")}
+    IF sign > 0 THEN
+        UPDATE feedback_accountfact a SET sources_mask = a.sources_mask | m.bits
+        FROM (SELECT f.account_id, bit_or(feedback_fact_source_bit(f.source)) AS bits FROM feedback_itemfact f
+              WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY 1) m
+        WHERE a.account_id = m.account_id AND a.sources_mask | m.bits <> a.sources_mask;
+    END IF;
+END $$;
 
-    INSERT INTO feedback_accountsourcefact AS s (account_id, source, {_COLS})
-    SELECT f.account_id, f.source, {_COUNTS}
-    FROM feedback_itemfact f
-    WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL
-    GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (account_id, source) DO UPDATE SET {_ADD.format(t="s")};
-$$;
+CREATE OR REPLACE FUNCTION feedback_fact_add_themes(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    {_theme_counts("f.item_id = ANY(ids)")}
+    IF sign > 0 THEN
+        INSERT INTO feedback_accountthemefact AS t (account_id, theme_id, sources_mask)
+        SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
+        FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+        WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+        ON CONFLICT (account_id, theme_id) DO UPDATE SET sources_mask = t.sources_mask | EXCLUDED.sources_mask
+        WHERE t.sources_mask | EXCLUDED.sources_mask <> t.sources_mask;
+    END IF;
+END $$;
 
-CREATE OR REPLACE FUNCTION feedback_fact_add_themes(ids bigint[], sign integer) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO feedback_accountthemefact AS t (account_id, theme_id, source, {_COLS})
-    SELECT coalesce(f.account_id, 0), th.theme_id, f.source, {_COUNTS}
+-- Recompute which sources and themes these accounts have items from (after items left or moved).
+CREATE OR REPLACE FUNCTION feedback_fact_remask(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    UPDATE feedback_accountfact a SET sources_mask = coalesce(m.bits, 0)
+    FROM (SELECT x.id, (SELECT bit_or(feedback_fact_source_bit(f.source)) FROM feedback_itemfact f
+                        WHERE f.account_id = x.id) AS bits
+          FROM unnest(ids) AS x(id)) m
+    WHERE a.account_id = m.id AND a.sources_mask <> coalesce(m.bits, 0);
+    DELETE FROM feedback_accountthemefact WHERE account_id = ANY(ids);
+    INSERT INTO feedback_accountthemefact (account_id, theme_id, sources_mask)
+    SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
     FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
-    WHERE f.item_id = ANY(ids)
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (account_id, theme_id, source) DO UPDATE SET {_ADD.format(t="t")};
-$$;
+    WHERE f.account_id = ANY(ids) GROUP BY 1, 2 ORDER BY 1, 2;
+END $$;
 
--- The day counts of every item of these accounts, under the accounts' class as it stands in feedback_accountfact.
-CREATE OR REPLACE FUNCTION feedback_fact_add_accounts(ids bigint[], sign integer) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO feedback_dayfact AS d (day, source, segbits, owner_id, {_COLS})
-    SELECT timezone(c.tz, f.occurred_at)::date, f.source, a.segbits, a.owner_id, {_COUNTS}
-    FROM feedback_itemfact f CROSS JOIN feedback_factconfig c
-    JOIN feedback_accountfact a ON a.account_id = f.account_id
-    WHERE f.account_id = ANY(ids)
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (day, source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="d")};
-$$;
+-- Every item of these accounts, counted under the accounts' class as it stands in feedback_accountfact.
+CREATE OR REPLACE FUNCTION feedback_fact_add_accounts(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    {_class_counts("f.account_id = ANY(ids)", join="JOIN")}
+    {_theme_counts("f.account_id = ANY(ids)", join="JOIN")}
+END $$;
 
--- Re-segment accounts: those whose class changed move their items' day counts from the old class to the new.
+-- Re-segment accounts: those whose class changed move their items' counts from the old class to the new.
 CREATE OR REPLACE FUNCTION feedback_fact_refresh_accounts(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     moved bigint[];
 BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS feedback_fact_now (account_id bigint, segbits integer, owner_id bigint, arr numeric)
-        ON COMMIT DELETE ROWS;
-    TRUNCATE feedback_fact_now;
-    INSERT INTO feedback_fact_now SELECT * FROM feedback_fact_segbits(ids);
     moved := ARRAY(
-        SELECT n.account_id FROM feedback_fact_now n JOIN feedback_accountfact a USING (account_id)
+        SELECT n.account_id FROM feedback_fact_segbits(ids) n JOIN feedback_accountfact a USING (account_id)
         WHERE (n.segbits, n.owner_id) IS DISTINCT FROM (a.segbits, a.owner_id) ORDER BY 1
     );
     IF cardinality(moved) > 0 THEN
         PERFORM feedback_fact_add_accounts(moved, -1);
     END IF;
     INSERT INTO feedback_accountfact AS a (account_id, segbits, owner_id, arr)
-    SELECT * FROM feedback_fact_now ORDER BY 1
+    SELECT * FROM feedback_fact_segbits(ids) ORDER BY 1
     ON CONFLICT (account_id) DO UPDATE SET segbits = EXCLUDED.segbits, owner_id = EXCLUDED.owner_id, arr = EXCLUDED.arr
     WHERE (a.segbits, a.owner_id, a.arr) IS DISTINCT FROM (EXCLUDED.segbits, EXCLUDED.owner_id, EXCLUDED.arr);
     IF cardinality(moved) > 0 THEN
@@ -115,8 +162,8 @@ END $$;
 
 CREATE OR REPLACE FUNCTION feedback_fact_items_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO feedback_itemfact (item_id, occurred_at, account_id, source, nps_score, theme_ids)
-    SELECT id, occurred_at, account_id, source, nps_score, '{{}}' FROM new_rows;
+    INSERT INTO feedback_itemfact (item_id, occurred_at, account_id, source, nps_score, theme_ids, search_vector)
+    SELECT id, occurred_at, account_id, source, nps_score, '{{}}', search_vector FROM new_rows;
     PERFORM feedback_fact_add_counts(ARRAY(SELECT id FROM new_rows), 1);
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
     RETURN NULL;
@@ -125,6 +172,7 @@ END $$;
 CREATE OR REPLACE FUNCTION feedback_fact_items_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[];
+    left_accounts bigint[];
 BEGIN
     ids := ARRAY(
         SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
@@ -132,6 +180,11 @@ BEGIN
             IS DISTINCT FROM (o.occurred_at, o.account_id, o.source, o.nps_score)
     );
     IF cardinality(ids) > 0 THEN
+        left_accounts := ARRAY(
+            SELECT DISTINCT o.account_id FROM old_rows o JOIN new_rows n ON n.id = o.id
+            WHERE o.account_id IS NOT NULL AND (n.account_id, n.source) IS DISTINCT FROM (o.account_id, o.source)
+            ORDER BY 1
+        );
         PERFORM feedback_fact_add_counts(ids, -1);
         PERFORM feedback_fact_add_themes(ids, -1);
         UPDATE feedback_itemfact f
@@ -139,7 +192,11 @@ BEGIN
         FROM new_rows n WHERE f.item_id = n.id AND n.id = ANY(ids);
         PERFORM feedback_fact_add_counts(ids, 1);
         PERFORM feedback_fact_add_themes(ids, 1);
+        PERFORM feedback_fact_remask(left_accounts);
     END IF;
+    UPDATE feedback_itemfact f SET search_vector = n.search_vector
+    FROM new_rows n JOIN old_rows o ON o.id = n.id
+    WHERE f.item_id = n.id AND n.search_vector IS DISTINCT FROM o.search_vector;
     -- Any change counts: a changed title or body changes what a search finds.
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
     RETURN NULL;
@@ -153,6 +210,7 @@ BEGIN
     PERFORM feedback_fact_add_counts(ids, -1);
     PERFORM feedback_fact_add_themes(ids, -1);
     DELETE FROM feedback_itemfact WHERE item_id = ANY(ids);
+    PERFORM feedback_fact_remask(ARRAY(SELECT DISTINCT account_id FROM old_rows WHERE account_id IS NOT NULL ORDER BY 1));
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
     RETURN NULL;
 END $$;
@@ -177,6 +235,12 @@ BEGIN
     ) l
     WHERE f.item_id = l.id AND f.theme_ids IS DISTINCT FROM coalesce(l.themes, '{{}}');
     PERFORM feedback_fact_add_themes(ids, 1);
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM feedback_fact_remask(ARRAY(
+            SELECT DISTINCT account_id FROM feedback_itemfact WHERE item_id = ANY(ids) AND account_id IS NOT NULL
+            ORDER BY 1
+        ));
+    END IF;
     INSERT INTO feedback_factchange (relation, n) VALUES ('links', 1);
     RETURN NULL;
 END $$;
@@ -191,6 +255,7 @@ BEGIN
         PERFORM feedback_fact_refresh_accounts(ARRAY(SELECT id FROM new_rows ORDER BY 1));
     ELSE
         -- Django sets the items' account to NULL before it deletes an account, so no item counts under it now.
+        DELETE FROM feedback_accountthemefact WHERE account_id IN (SELECT id FROM old_rows);
         DELETE FROM feedback_accountfact WHERE account_id IN (SELECT id FROM old_rows);
     END IF;
     INSERT INTO feedback_factchange (relation, n) VALUES ('accounts', 1);
@@ -222,31 +287,39 @@ END $$;
 -- Recompute every fact from the store (after the thresholds or time zone changed, or to verify).
 CREATE OR REPLACE FUNCTION feedback_fact_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    TRUNCATE feedback_itemfact, feedback_dayfact, feedback_accountfact, feedback_accountsourcefact,
-        feedback_accountthemefact;
-    INSERT INTO feedback_accountfact (account_id, segbits, owner_id, arr)
-    SELECT * FROM feedback_fact_segbits(ARRAY(SELECT id FROM feedback_account));
-    INSERT INTO feedback_itemfact (item_id, occurred_at, account_id, source, nps_score, theme_ids)
-    SELECT i.id, i.occurred_at, i.account_id, i.source, i.nps_score, coalesce(l.themes, '{{}}')
+    TRUNCATE feedback_itemfact, feedback_accountfact, feedback_classfact, feedback_weekfact,
+        feedback_themeclassfact, feedback_accountthemefact;
+    INSERT INTO feedback_itemfact (item_id, occurred_at, account_id, source, nps_score, theme_ids, search_vector)
+    SELECT i.id, i.occurred_at, i.account_id, i.source, i.nps_score, coalesce(l.themes, '{{}}'), i.search_vector
     FROM feedback_feedbackitem i
     LEFT JOIN (SELECT item_id, array_agg(theme_id ORDER BY theme_id) AS themes FROM feedback_feedbacktheme
                WHERE NOT removed GROUP BY item_id) l ON l.item_id = i.id
     ORDER BY i.occurred_at;
-    INSERT INTO feedback_dayfact (day, source, segbits, owner_id, {_COLS})
-    SELECT timezone(c.tz, f.occurred_at)::date, f.source, coalesce(a.segbits, -1), coalesce(a.owner_id, 0),
-        {_COUNTS.replace("sign * ", "")}
-    FROM feedback_itemfact f CROSS JOIN feedback_factconfig c
-    LEFT JOIN feedback_accountfact a ON a.account_id = f.account_id
-    GROUP BY 1, 2, 3, 4;
-    INSERT INTO feedback_accountsourcefact (account_id, source, {_COLS})
-    SELECT f.account_id, f.source, {_COUNTS.replace("sign * ", "")}
-    FROM feedback_itemfact f WHERE f.account_id IS NOT NULL GROUP BY 1, 2;
-    INSERT INTO feedback_accountthemefact (account_id, theme_id, source, {_COLS})
-    SELECT coalesce(f.account_id, 0), th.theme_id, f.source, {_COUNTS.replace("sign * ", "")}
-    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id) GROUP BY 1, 2, 3;
+    INSERT INTO feedback_accountfact (account_id, segbits, owner_id, arr, sources_mask)
+    SELECT s.*, coalesce(m.bits, 0)
+    FROM feedback_fact_segbits(ARRAY(SELECT id FROM feedback_account)) s
+    LEFT JOIN (SELECT account_id, bit_or(feedback_fact_source_bit(source)) AS bits FROM feedback_itemfact
+               GROUP BY 1) m USING (account_id);
+    {_class_counts("TRUE", sign="1")}
+    {_theme_counts("TRUE", sign="1")}
+    INSERT INTO feedback_accountthemefact (account_id, theme_id, sources_mask)
+    SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
+    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+    WHERE f.account_id IS NOT NULL GROUP BY 1, 2;
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
 END $$;
 """
+
+# The search vector is kept out of line (toast_tuple_target is the smallest PostgreSQL allows), so a row of the
+# narrow table stays about 100 bytes; the item table's own full-text index gives way to the one on this table.
+NARROW_SEARCH = """
+ALTER TABLE feedback_itemfact ALTER COLUMN search_vector SET STORAGE EXTERNAL;
+ALTER TABLE feedback_itemfact SET (toast_tuple_target = 128);
+DROP INDEX IF EXISTS feedback_item_search_gin;
+"""
+WIDE_SEARCH = (
+    "CREATE INDEX IF NOT EXISTS feedback_item_search_gin ON feedback_feedbackitem USING gin (search_vector);"
+)
 
 TRIGGERS = """
 CREATE TRIGGER feedback_fact_items_ins AFTER INSERT ON feedback_feedbackitem
@@ -302,6 +375,7 @@ DROP FUNCTION IF EXISTS feedback_fact_items_inserted(), feedback_fact_items_upda
     feedback_fact_links_changed(), feedback_fact_accounts_changed(), feedback_fact_deals_changed(),
     feedback_fact_touched(), feedback_fact_rebuild(), feedback_fact_refresh_accounts(bigint[]),
     feedback_fact_add_accounts(bigint[], integer), feedback_fact_add_themes(bigint[], integer),
-    feedback_fact_add_counts(bigint[], integer), feedback_fact_segbits(bigint[]);
+    feedback_fact_add_counts(bigint[], integer), feedback_fact_remask(bigint[]), feedback_fact_segbits(bigint[]),
+    feedback_fact_source_bit(text);
 DROP TABLE IF EXISTS feedback_factconfig;
 """

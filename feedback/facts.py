@@ -110,3 +110,20 @@ def state() -> tuple[bool, dict[str, int]]:
     stored = None if hpd is None else (Decimal(hpd), int(churn), [Decimal(v) for v in tiers], tz)
     found = found or {}
     return stored == wanted_config(), {relation: int(found.get(relation) or 0) for relation in RELATIONS}
+
+
+# Bits of feedback_accountfact.sources_mask (feedback_fact_source_bit in fact_sql).
+SOURCE_BITS = {"salesforce": 1, "zendesk": 2, "gong": 4, "nps": 8, "survey": 16, "manual": 32}
+
+
+def sources_mask(sources: tuple[str, ...]) -> int:
+    mask = 0
+    for source in sources:
+        mask |= SOURCE_BITS.get(source, 64)
+    return mask
+
+
+def segbits_with(mask: int) -> list[int]:
+    """Every segment bitmask value that has all the bits of `mask`."""
+    top = 32 << len(segments.arr_tiers())
+    return [value for value in range(top) if value & mask == mask]

@@ -316,9 +316,10 @@ class UsageMetric(models.Model):
 
 from feedback.fact_models import (  # noqa: E402, F401
     AccountFact,
-    AccountSourceFact,
     AccountThemeFact,
-    DayFact,
+    ClassFact,
     FactChange,
     ItemFact,
+    ThemeClassFact,
+    WeekFact,
 )

@@ -134,16 +134,14 @@ def top_themes(cut: Cut, *, limit: int = TOP_THEMES) -> list[dict[str, Any]]:
 
 
 def blocked_deals(
-    cut: Cut, theme_ids: list[int], *, limit: int = 10, from_facts: bool = False
+    cut: Cut, theme_ids: list[int], *, limit: int = 10, accounts: Any = None
 ) -> list[dict[str, Any]]:
     """Open deals of the cut's accounts blocked by these themes, biggest first (one query).
 
-    The cut's accounts come from the item rows, or with `from_facts` from the fact tables."""
+    The cut's accounts come from the item rows unless given (ids, or a subquery over the fact tables)."""
     if not theme_ids:
         return []
-    if from_facts:
-        accounts: Any = RawSQL(*fact_queries.cut_accounts_sql(cut))
-    else:
+    if accounts is None:
         accounts = items_for(cut).values("account_id")
     rows = (
         Opportunity.objects.filter(
@@ -204,20 +202,34 @@ def _theme_rows(rows: list[tuple[int, int, int, Any]]) -> list[dict[str, Any]]:
 
 
 def figures(cut: Cut, *, today: date | None = None, limit: int = TOP_THEMES) -> dict[str, Any]:
-    """Summary, weekly series and top themes of a cut, from the fact tables."""
+    """Summary, weekly series, top themes and blocked deals of a cut, from the fact tables (one statement, then
+    theme names and the deals)."""
     today = today or timezone.localdate()
     start, end = series_window(cut, today=today)
     plan = fact_queries.rollup_figures if fact_queries.use_rollups(cut) else fact_queries.item_fact_figures
-    data = plan(cut, start=start, end=end, today=today, limit=limit)
-    data["themes"] = _theme_rows(data["themes"])
-    return data
+    data = plan(cut, start=start, limit=limit)
+    themes = _theme_rows(data["themes"])
+    blocker_ids = [cut.theme_id] if cut.theme_id else [theme["id"] for theme in themes]
+    accounts = data["deal_accounts"]
+    return {
+        "summary": data["summary"],
+        "series": series_chart(cut, data["series_counts"], start, end, today),
+        "themes": themes,
+        "deals": blocked_deals(
+            cut, blocker_ids, accounts=RawSQL(*accounts) if isinstance(accounts, tuple) else accounts
+        ),
+    }
 
 
 def figures_from_items(cut: Cut, *, today: date | None = None, limit: int = TOP_THEMES) -> dict[str, Any]:
+    """The same figures straight from the item rows."""
+    themes = top_themes(cut, limit=limit)
+    blocker_ids = [cut.theme_id] if cut.theme_id else [theme["id"] for theme in themes]
     return {
         "summary": summary(cut),
         "series": weekly_by_source(cut, today=today),
-        "themes": top_themes(cut, limit=limit),
+        "themes": themes,
+        "deals": blocked_deals(cut, blocker_ids),
     }
 
 
@@ -237,9 +249,7 @@ def dashboard(cut: Cut) -> dict[str, Any]:
     key = f"{cut.cache_key()}:{today.isoformat()}:{'facts' if usable else 'items'}"
     gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
     data = cache.cached("figures", key, lambda: compute(cut, today=today), gen=gen)
-    blocker_ids = [cut.theme_id] if cut.theme_id else [theme["id"] for theme in data["themes"]]
-    deals = cache.cached("deals", key, lambda: blocked_deals(cut, blocker_ids, from_facts=usable), gen=gen)
-    return {**data, "deals": deals, "from_facts": usable}
+    return {**data, "from_facts": usable}
 
 
 def warm_cuts() -> list[Cut]:
@@ -255,7 +265,12 @@ def warm_cuts() -> list[Cut]:
 
 
 def warm() -> int:
-    """Compute the common cuts into the cache so the first PM after a sync finds them ready; fold the change log."""
+    """Compute the common cuts into the cache so the first PM after a sync finds them ready; fold the change log.
+
+    When the segment thresholds changed since the fact tables were built, rebuild them first (until then the
+    dashboard computes from the item rows)."""
+    if not facts.usable():
+        facts.rebuild()
     facts.compact_changes()
     if not cache.enabled():
         return 0
@@ -271,5 +286,12 @@ def all_themes() -> list[dict[str, Any]]:
     usable, versions = facts.state()
     gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
     if usable:
-        return cache.cached("theme-list", "facts", lambda: figures(Cut(), limit=10_000)["themes"], gen=gen)
+        return cache.cached(
+            "theme-list",
+            "facts",
+            lambda: _theme_rows(
+                fact_queries.rollup_figures(Cut(), start=timezone.localdate(), limit=10_000)["themes"]
+            ),
+            gen=gen,
+        )
     return cache.cached("theme-list", "items", lambda: top_themes(Cut(), limit=10_000), gen=gen)
