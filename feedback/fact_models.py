@@ -40,7 +40,7 @@ class ItemFact(_Fact):
             GinIndex(fields=["theme_ids"], name="itemfact_themes_gin"),
             models.Index(
                 fields=["occurred_at"],
-                include=["account_id", "source", "nps_score"],
+                include=["account_id", "source", "nps_score", "theme_ids"],
                 name="itemfact_time_idx",
             ),
             models.Index(fields=["account_id"], name="itemfact_account_idx"),
