@@ -25,6 +25,7 @@ class ItemFact(_Fact):
 
     item_id = models.BigIntegerField(primary_key=True)
     occurred_at = models.DateTimeField()
+    week = models.DateField()  # the Monday of occurred_at's week in TIME_ZONE
     account_id = models.BigIntegerField(null=True)
     source = models.CharField(max_length=16)
     nps_score = models.SmallIntegerField(null=True)
@@ -40,7 +41,7 @@ class ItemFact(_Fact):
             GinIndex(fields=["theme_ids"], name="itemfact_themes_gin"),
             models.Index(
                 fields=["occurred_at"],
-                include=["account_id", "source", "nps_score", "theme_ids"],
+                include=["week", "account_id", "source", "nps_score", "theme_ids"],
                 name="itemfact_time_idx",
             ),
             models.Index(fields=["account_id"], name="itemfact_account_idx"),

@@ -211,18 +211,24 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
     where, params, join = fact_where(cut)
     sql = f"""
         WITH r AS MATERIALIZED (
-            SELECT f.occurred_at, f.account_id, f.source, f.nps_score, f.theme_ids
+            SELECT f.week, f.account_id, f.source, f.nps_score, f.theme_ids
             FROM feedback_itemfact f {join} WHERE {where}
         ),
-        counts AS (
-            SELECT count(*) AS items, count(nps_score) AS nps_n, coalesce(sum(nps_score), 0) AS nps_sum,
+        -- One pass for the counts, the weekly series and the distinct accounts.
+        g AS MATERIALIZED (
+            SELECT GROUPING(week, source, account_id) AS grp, week, source, account_id, count(*) AS n,
+                   count(nps_score) AS nps_n, coalesce(sum(nps_score), 0) AS nps_sum,
                    count(*) FILTER (WHERE nps_score <= 6) AS det, count(*) FILTER (WHERE nps_score >= 9) AS pro
-            FROM r
+            FROM r GROUP BY GROUPING SETS ((week, source), (account_id))
+        ),
+        counts AS (
+            SELECT coalesce(sum(n), 0), coalesce(sum(nps_n), 0), coalesce(sum(nps_sum), 0), coalesce(sum(det), 0),
+                   coalesce(sum(pro), 0)
+            FROM g WHERE grp = 1
         ),
         per_account AS MATERIALIZED (
-            SELECT x.account_id, acc.arr
-            FROM (SELECT DISTINCT account_id FROM r WHERE account_id IS NOT NULL) x
-            JOIN feedback_accountfact acc ON acc.account_id = x.account_id
+            SELECT g.account_id, acc.arr FROM g JOIN feedback_accountfact acc ON acc.account_id = g.account_id
+            WHERE g.grp = 6
         ),
         accts AS (SELECT count(*) AS n, sum(arr) AS arr FROM per_account),
         deal_accounts AS (
@@ -230,10 +236,7 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
             WHERE account_id IN ({BLOCKED_DEAL_ACCOUNTS})
         ),
         series AS (
-            SELECT json_agg(json_build_array(week, source, n)) AS rows FROM (
-                SELECT date_trunc('week', timezone(%s, occurred_at))::date AS week, source, count(*) AS n
-                FROM r WHERE occurred_at >= %s GROUP BY 1, 2
-            ) w
+            SELECT json_agg(json_build_array(week, source, n)) AS rows FROM g WHERE grp = 1 AND week >= %s
         ),
         themes AS (
             SELECT json_agg(json_build_array(theme_id, items, accounts, arr) ORDER BY items DESC, theme_id) AS rows
@@ -250,8 +253,7 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
         SELECT counts.*, accts.n, accts.arr, series.rows, themes.rows, deal_accounts.ids
         FROM counts, accts, series, themes, deal_accounts
     """
-    tz = timezone.get_current_timezone_name()
-    row = _run(sql, [*params, tz, aware_day(start), limit], index_only=not cut.q)
+    row = _run(sql, [*params, start, limit], index_only=not cut.q)
     return _figures(row, deal_accounts=list(row[9] or []))
 
 

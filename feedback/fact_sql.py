@@ -32,7 +32,11 @@ _ADD = """items = {t}.items + EXCLUDED.items, nps_n = {t}.nps_n + EXCLUDED.nps_n
     promoters = {t}.promoters + EXCLUDED.promoters"""
 _COLS = "items, nps_n, nps_sum, detractors, promoters"
 _CLASS = "coalesce(a.segbits, -1), coalesce(a.owner_id, 0)"
-_WEEK = "date_trunc('week', timezone(c.tz, f.occurred_at))::date"
+_WEEK = "f.week"
+# An item's week (its Monday in TIME_ZONE), stored so no read computes it per row.
+_ITEM_WEEK = (
+    "date_trunc('week', timezone((SELECT tz FROM feedback_factconfig WHERE id = 1), {t}.occurred_at))::date"
+)
 
 
 def _class_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign") -> str:
@@ -47,8 +51,7 @@ def _class_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign") -> st
 
     INSERT INTO feedback_weekfact AS t (week, source, segbits, owner_id, items)
     SELECT {_WEEK}, f.source, {_CLASS}, {sign} * count(*)
-    FROM feedback_itemfact f CROSS JOIN feedback_factconfig c {join} feedback_accountfact a
-        ON a.account_id = f.account_id
+    FROM feedback_itemfact f {join} feedback_accountfact a ON a.account_id = f.account_id
     WHERE {where} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (week, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
     """
@@ -162,8 +165,9 @@ END $$;
 
 CREATE OR REPLACE FUNCTION feedback_fact_items_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO feedback_itemfact (item_id, occurred_at, account_id, source, nps_score, theme_ids, search_vector)
-    SELECT id, occurred_at, account_id, source, nps_score, '{{}}', search_vector FROM new_rows;
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, search_vector)
+    SELECT id, occurred_at, {_ITEM_WEEK.format(t="new_rows")}, account_id, source, nps_score, '{{}}', search_vector
+    FROM new_rows;
     PERFORM feedback_fact_add_counts(ARRAY(SELECT id FROM new_rows), 1);
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
     RETURN NULL;
@@ -188,7 +192,8 @@ BEGIN
         PERFORM feedback_fact_add_counts(ids, -1);
         PERFORM feedback_fact_add_themes(ids, -1);
         UPDATE feedback_itemfact f
-        SET occurred_at = n.occurred_at, account_id = n.account_id, source = n.source, nps_score = n.nps_score
+        SET occurred_at = n.occurred_at, week = {_ITEM_WEEK.format(t="n")}, account_id = n.account_id,
+            source = n.source, nps_score = n.nps_score
         FROM new_rows n WHERE f.item_id = n.id AND n.id = ANY(ids);
         PERFORM feedback_fact_add_counts(ids, 1);
         PERFORM feedback_fact_add_themes(ids, 1);
@@ -289,8 +294,9 @@ CREATE OR REPLACE FUNCTION feedback_fact_rebuild() RETURNS void LANGUAGE plpgsql
 BEGIN
     TRUNCATE feedback_itemfact, feedback_accountfact, feedback_classfact, feedback_weekfact,
         feedback_themeclassfact, feedback_accountthemefact;
-    INSERT INTO feedback_itemfact (item_id, occurred_at, account_id, source, nps_score, theme_ids, search_vector)
-    SELECT i.id, i.occurred_at, i.account_id, i.source, i.nps_score, coalesce(l.themes, '{{}}'), i.search_vector
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, search_vector)
+    SELECT i.id, i.occurred_at, {_ITEM_WEEK.format(t="i")}, i.account_id, i.source, i.nps_score,
+        coalesce(l.themes, '{{}}'), i.search_vector
     FROM feedback_feedbackitem i
     LEFT JOIN (SELECT item_id, array_agg(theme_id ORDER BY theme_id) AS themes FROM feedback_feedbacktheme
                WHERE NOT removed GROUP BY item_id) l ON l.item_id = i.id
