@@ -14,6 +14,7 @@ so concurrent writers lock fact rows in one order.
 from __future__ import annotations
 
 CONFIG_TABLE = """
+CREATE TABLE IF NOT EXISTS feedback_factpending (txid bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback_factconfig (
     id integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     hpd_amount numeric NOT NULL,
@@ -39,32 +40,36 @@ _ITEM_WEEK = (
 )
 
 
-def _class_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign") -> str:
-    """Upserts of the class-level rollups (class, week and theme) for the items selected by `where`."""
+def _class_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign", into: str = "pending") -> str:
+    """The class-level rollup rows (class and week) of the items selected by `where`: appended to this
+    transaction's pending deltas, or (`into="facts"`, for a rebuild of empty tables) written straight."""
     counts = _COUNTS.replace("sign", sign)
+    class_table, week_table = (
+        ("feedback_pending_class", "feedback_pending_week")
+        if into == "pending"
+        else ("feedback_classfact", "feedback_weekfact")
+    )
     return f"""
-    INSERT INTO feedback_classfact AS t (source, segbits, owner_id, {_COLS})
+    INSERT INTO {class_table} (source, segbits, owner_id, {_COLS})
     SELECT f.source, {_CLASS}, {counts}
     FROM feedback_itemfact f {join} feedback_accountfact a ON a.account_id = f.account_id
-    WHERE {where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="t")};
+    WHERE {where} GROUP BY 1, 2, 3;
 
-    INSERT INTO feedback_weekfact AS t (week, source, segbits, owner_id, items)
+    INSERT INTO {week_table} (week, source, segbits, owner_id, items)
     SELECT {_WEEK}, f.source, {_CLASS}, {sign} * count(*)
     FROM feedback_itemfact f {join} feedback_accountfact a ON a.account_id = f.account_id
-    WHERE {where} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (week, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    WHERE {where} GROUP BY 1, 2, 3, 4;
     """
 
 
-def _theme_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign") -> str:
+def _theme_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign", into: str = "pending") -> str:
+    table = "feedback_pending_theme" if into == "pending" else "feedback_themeclassfact"
     return f"""
-    INSERT INTO feedback_themeclassfact AS t (theme_id, source, segbits, owner_id, items)
+    INSERT INTO {table} (theme_id, source, segbits, owner_id, items)
     SELECT th.theme_id, f.source, {_CLASS}, {sign} * count(*)
     FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
     {join} feedback_accountfact a ON a.account_id = f.account_id
-    WHERE {where} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (theme_id, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    WHERE {where} GROUP BY 1, 2, 3, 4;
     """
 
 
@@ -91,55 +96,132 @@ RETURNS TABLE (account_id bigint, segbits integer, owner_id bigint, arr numeric)
     WHERE a.id = ANY(ids)
 $$;
 
+-- This transaction's pending deltas of the shared rollups. Concurrent writers (the sync's writer threads store
+-- pages side by side and commit them in order) would otherwise lock the same class rows in whatever order their
+-- statements end, and a later page holding a row the earlier page needs, while waiting for that page to commit,
+-- is a deadlock no database can see. So statements only append deltas here; feedback_fact_flush() applies them
+-- at commit (a deferred constraint trigger), or before this transaction reads its own figures.
+CREATE OR REPLACE FUNCTION feedback_fact_pending_init() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('feedback.fact_pending', true) = 'on' THEN
+        RETURN;
+    END IF;
+    IF to_regclass('pg_temp.feedback_pending_class') IS NULL THEN
+        CREATE TEMP TABLE feedback_pending_class (source text, segbits integer, owner_id bigint, {_COLS.replace(",", " integer,")} integer)
+            ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE feedback_pending_week (week date, source text, segbits integer, owner_id bigint, items integer)
+            ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE feedback_pending_theme (theme_id bigint, source text, segbits integer, owner_id bigint,
+            items integer) ON COMMIT DELETE ROWS;
+        -- Sources (theme_id 0) and themes an account gained items from; accounts to recompute after items left.
+        CREATE TEMP TABLE feedback_pending_mask (account_id bigint, theme_id bigint, bits integer) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE feedback_pending_remask (account_id bigint) ON COMMIT DELETE ROWS;
+    END IF;
+    PERFORM set_config('feedback.fact_pending', 'on', true);
+    INSERT INTO feedback_factpending (txid) VALUES (txid_current());
+END $$;
+
 -- Add (sign 1) or take away (sign -1) these items' counts, as they stand in feedback_itemfact. Adding also marks
--- their accounts' sources; taking away leaves the marks to feedback_fact_remask once the items have changed.
+-- their accounts' sources; taking away leaves the marks to be recomputed (feedback_fact_remask) at flush.
 CREATE OR REPLACE FUNCTION feedback_fact_add_counts(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM feedback_fact_pending_init();
     {_class_counts("f.item_id = ANY(ids)")}
     IF sign > 0 THEN
-        UPDATE feedback_accountfact a SET sources_mask = a.sources_mask | m.bits
-        FROM (SELECT f.account_id, bit_or(feedback_fact_source_bit(f.source)) AS bits FROM feedback_itemfact f
-              WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY 1) m
-        WHERE a.account_id = m.account_id AND a.sources_mask | m.bits <> a.sources_mask;
+        INSERT INTO feedback_pending_mask (account_id, theme_id, bits)
+        SELECT f.account_id, 0, bit_or(feedback_fact_source_bit(f.source)) FROM feedback_itemfact f
+        WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY 1;
     END IF;
 END $$;
 
 CREATE OR REPLACE FUNCTION feedback_fact_add_themes(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM feedback_fact_pending_init();
     {_theme_counts("f.item_id = ANY(ids)")}
     IF sign > 0 THEN
-        INSERT INTO feedback_accountthemefact AS t (account_id, theme_id, sources_mask)
+        INSERT INTO feedback_pending_mask (account_id, theme_id, bits)
         SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
         FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
-        WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
-        ON CONFLICT (account_id, theme_id) DO UPDATE SET sources_mask = t.sources_mask | EXCLUDED.sources_mask
-        WHERE t.sources_mask | EXCLUDED.sources_mask <> t.sources_mask;
+        WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY 1, 2;
     END IF;
 END $$;
 
--- Recompute which sources and themes these accounts have items from (after items left or moved).
 CREATE OR REPLACE FUNCTION feedback_fact_remask(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF cardinality(ids) = 0 THEN
-        RETURN;
+    IF cardinality(ids) > 0 THEN
+        PERFORM feedback_fact_pending_init();
+        INSERT INTO feedback_pending_remask (account_id) SELECT unnest(ids);
     END IF;
-    UPDATE feedback_accountfact a SET sources_mask = coalesce(m.bits, 0)
-    FROM (SELECT x.id, (SELECT bit_or(feedback_fact_source_bit(f.source)) FROM feedback_itemfact f
-                        WHERE f.account_id = x.id) AS bits
-          FROM unnest(ids) AS x(id)) m
-    WHERE a.account_id = m.id AND a.sources_mask <> coalesce(m.bits, 0);
-    DELETE FROM feedback_accountthemefact WHERE account_id = ANY(ids);
-    INSERT INTO feedback_accountthemefact (account_id, theme_id, sources_mask)
-    SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
-    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
-    WHERE f.account_id = ANY(ids) GROUP BY 1, 2 ORDER BY 1, 2;
 END $$;
 
 -- Every item of these accounts, counted under the accounts' class as it stands in feedback_accountfact.
 CREATE OR REPLACE FUNCTION feedback_fact_add_accounts(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM feedback_fact_pending_init();
     {_class_counts("f.account_id = ANY(ids)", join="JOIN")}
     {_theme_counts("f.account_id = ANY(ids)", join="JOIN")}
+END $$;
+
+-- Apply this transaction's pending deltas to the shared rollups, each table's keys in order.
+CREATE OR REPLACE FUNCTION feedback_fact_flush() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    again bigint[];
+BEGIN
+    IF current_setting('feedback.fact_pending', true) IS DISTINCT FROM 'on' THEN
+        RETURN;
+    END IF;
+    INSERT INTO feedback_classfact AS t (source, segbits, owner_id, {_COLS})
+    SELECT source, segbits, owner_id, sum(items), sum(nps_n), sum(nps_sum), sum(detractors), sum(promoters)
+    FROM feedback_pending_class GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="t")};
+    INSERT INTO feedback_weekfact AS t (week, source, segbits, owner_id, items)
+    SELECT week, source, segbits, owner_id, sum(items) FROM feedback_pending_week
+    GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (week, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    INSERT INTO feedback_themeclassfact AS t (theme_id, source, segbits, owner_id, items)
+    SELECT theme_id, source, segbits, owner_id, sum(items) FROM feedback_pending_theme
+    GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (theme_id, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    -- Marks only grow here (rows locked in key order, and only those that change); recomputing follows.
+    PERFORM 1 FROM feedback_accountfact a
+    JOIN (SELECT account_id, bit_or(bits) AS bits FROM feedback_pending_mask WHERE theme_id = 0 GROUP BY 1) m
+        USING (account_id)
+    WHERE a.sources_mask | m.bits <> a.sources_mask ORDER BY a.account_id FOR UPDATE OF a;
+    UPDATE feedback_accountfact a SET sources_mask = a.sources_mask | m.bits
+    FROM (SELECT account_id, bit_or(bits) AS bits FROM feedback_pending_mask WHERE theme_id = 0 GROUP BY 1) m
+    WHERE a.account_id = m.account_id AND a.sources_mask | m.bits <> a.sources_mask;
+    INSERT INTO feedback_accountthemefact AS t (account_id, theme_id, sources_mask)
+    SELECT m.account_id, m.theme_id, m.bits
+    FROM (SELECT account_id, theme_id, bit_or(bits) AS bits FROM feedback_pending_mask WHERE theme_id <> 0
+          GROUP BY 1, 2) m
+    WHERE NOT EXISTS (SELECT 1 FROM feedback_accountthemefact x WHERE x.account_id = m.account_id
+                      AND x.theme_id = m.theme_id AND x.sources_mask | m.bits = x.sources_mask)
+    ORDER BY 1, 2
+    ON CONFLICT (account_id, theme_id) DO UPDATE SET sources_mask = t.sources_mask | EXCLUDED.sources_mask;
+    again := ARRAY(SELECT DISTINCT account_id FROM feedback_pending_remask ORDER BY 1);
+    IF cardinality(again) > 0 THEN
+        PERFORM 1 FROM feedback_accountfact WHERE account_id = ANY(again) ORDER BY account_id FOR UPDATE;
+        UPDATE feedback_accountfact a SET sources_mask = coalesce(m.bits, 0)
+        FROM (SELECT x.id, (SELECT bit_or(feedback_fact_source_bit(f.source)) FROM feedback_itemfact f
+                            WHERE f.account_id = x.id) AS bits
+              FROM unnest(again) AS x(id)) m
+        WHERE a.account_id = m.id AND a.sources_mask <> coalesce(m.bits, 0);
+        DELETE FROM feedback_accountthemefact WHERE account_id = ANY(again);
+        INSERT INTO feedback_accountthemefact (account_id, theme_id, sources_mask)
+        SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
+        FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+        WHERE f.account_id = ANY(again) GROUP BY 1, 2 ORDER BY 1, 2;
+    END IF;
+    TRUNCATE feedback_pending_class, feedback_pending_week, feedback_pending_theme, feedback_pending_mask,
+        feedback_pending_remask;
+    DELETE FROM feedback_factpending WHERE txid = txid_current();
+    PERFORM set_config('feedback.fact_pending', 'off', true);
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_flush_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM feedback_fact_flush();
+    RETURN NULL;
 END $$;
 
 -- Re-segment accounts: those whose class changed move their items' counts from the old class to the new.
@@ -292,6 +374,12 @@ END $$;
 -- Recompute every fact from the store (after the thresholds or time zone changed, or to verify).
 CREATE OR REPLACE FUNCTION feedback_fact_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('feedback.fact_pending', true) = 'on' THEN
+        TRUNCATE feedback_pending_class, feedback_pending_week, feedback_pending_theme, feedback_pending_mask,
+            feedback_pending_remask;
+        DELETE FROM feedback_factpending WHERE txid = txid_current();
+        PERFORM set_config('feedback.fact_pending', 'off', true);
+    END IF;
     TRUNCATE feedback_itemfact, feedback_accountfact, feedback_classfact, feedback_weekfact,
         feedback_themeclassfact, feedback_accountthemefact;
     INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, search_vector)
@@ -306,8 +394,8 @@ BEGIN
     FROM feedback_fact_segbits(ARRAY(SELECT id FROM feedback_account)) s
     LEFT JOIN (SELECT account_id, bit_or(feedback_fact_source_bit(source)) AS bits FROM feedback_itemfact
                GROUP BY 1) m USING (account_id);
-    {_class_counts("TRUE", sign="1")}
-    {_theme_counts("TRUE", sign="1")}
+    {_class_counts("TRUE", sign="1", into="facts")}
+    {_theme_counts("TRUE", sign="1", into="facts")}
     INSERT INTO feedback_accountthemefact (account_id, theme_id, sources_mask)
     SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
     FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
@@ -328,6 +416,8 @@ WIDE_SEARCH = (
 )
 
 TRIGGERS = """
+CREATE CONSTRAINT TRIGGER feedback_fact_flush AFTER INSERT ON feedback_factpending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION feedback_fact_flush_at_commit();
 CREATE TRIGGER feedback_fact_items_ins AFTER INSERT ON feedback_feedbackitem
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_items_inserted();
 CREATE TRIGGER feedback_fact_items_upd AFTER UPDATE ON feedback_feedbackitem
@@ -363,6 +453,7 @@ CREATE TRIGGER feedback_fact_themes_changed AFTER INSERT OR UPDATE OR DELETE ON 
 """
 
 DROP = """
+DROP TABLE IF EXISTS feedback_factpending;
 DROP TRIGGER IF EXISTS feedback_fact_items_ins ON feedback_feedbackitem;
 DROP TRIGGER IF EXISTS feedback_fact_items_upd ON feedback_feedbackitem;
 DROP TRIGGER IF EXISTS feedback_fact_items_del ON feedback_feedbackitem;
@@ -379,7 +470,8 @@ DROP TRIGGER IF EXISTS feedback_fact_blocking_changed ON feedback_opportunity_bl
 DROP TRIGGER IF EXISTS feedback_fact_themes_changed ON feedback_theme;
 DROP FUNCTION IF EXISTS feedback_fact_items_inserted(), feedback_fact_items_updated(), feedback_fact_items_deleted(),
     feedback_fact_links_changed(), feedback_fact_accounts_changed(), feedback_fact_deals_changed(),
-    feedback_fact_touched(), feedback_fact_rebuild(), feedback_fact_refresh_accounts(bigint[]),
+    feedback_fact_touched(), feedback_fact_rebuild(), feedback_fact_flush(), feedback_fact_flush_at_commit(),
+    feedback_fact_pending_init(), feedback_fact_refresh_accounts(bigint[]),
     feedback_fact_add_accounts(bigint[], integer), feedback_fact_add_themes(bigint[], integer),
     feedback_fact_add_counts(bigint[], integer), feedback_fact_remask(bigint[]), feedback_fact_segbits(bigint[]),
     feedback_fact_source_bit(text);

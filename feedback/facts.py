@@ -78,6 +78,12 @@ def rebuild() -> None:
         cursor.execute("SELECT feedback_fact_rebuild()")
 
 
+def flush() -> None:
+    """Apply this transaction's pending fact deltas now (they are applied at commit anyway; see fact_sql)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT feedback_fact_flush()")
+
+
 def versions() -> dict[str, int]:
     """Writes so far per relation, as the current snapshot sees them: the cache key part that makes it exact."""
     with connection.cursor() as cursor:
@@ -96,10 +102,10 @@ def compact_changes() -> None:
 
 
 def state() -> tuple[bool, dict[str, int]]:
-    """(`usable()`, `versions()`) in one query."""
+    """(`usable()`, `versions()`) in one query, after applying this transaction's own pending fact deltas."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT NULL, (SELECT hpd_amount FROM feedback_factconfig WHERE id = 1), "
+            "SELECT feedback_fact_flush(), (SELECT hpd_amount FROM feedback_factconfig WHERE id = 1), "
             "(SELECT churn_threshold FROM feedback_factconfig WHERE id = 1), "
             "(SELECT tier_lows FROM feedback_factconfig WHERE id = 1), "
             "(SELECT tz FROM feedback_factconfig WHERE id = 1), "

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -201,9 +202,14 @@ def _theme_rows(rows: list[tuple[int, int, int, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def figures(cut: Cut, *, today: date | None = None, limit: int = TOP_THEMES) -> dict[str, Any]:
+def figures(
+    cut: Cut, *, today: date | None = None, limit: int = TOP_THEMES, flushed: bool = False
+) -> dict[str, Any]:
     """Summary, weekly series, top themes and blocked deals of a cut, from the fact tables (one statement, then
-    theme names and the deals)."""
+    theme names and the deals). `flushed`: this transaction's own writes are already in the facts (`facts.state()`
+    applied them)."""
+    if not flushed:
+        facts.flush()
     today = today or timezone.localdate()
     start, end = series_window(cut, today=today)
     plan = fact_queries.rollup_figures if fact_queries.use_rollups(cut) else fact_queries.item_fact_figures
@@ -245,7 +251,7 @@ def dashboard(cut: Cut) -> dict[str, Any]:
     """Every aggregate the dashboard shows for a cut; cached per cut and per version of the tables it reads."""
     today = timezone.localdate()
     usable, versions = facts.state()
-    compute = figures if usable else figures_from_items
+    compute = partial(figures, flushed=True) if usable else figures_from_items
     key = f"{cut.cache_key()}:{today.isoformat()}:{'facts' if usable else 'items'}"
     gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
     data = cache.cached("figures", key, lambda: compute(cut, today=today), gen=gen)

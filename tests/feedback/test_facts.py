@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from feedback import fact_queries, facts, queries, services
 from feedback.filters import Cut
@@ -156,6 +156,7 @@ def fact_tables() -> dict[str, set[tuple]]:
         "WHERE items <> 0",
         "feedback_accountthemefact": "SELECT account_id, theme_id, sources_mask FROM feedback_accountthemefact",
     }
+    facts.flush()
     found = {}
     with connection.cursor() as cursor:
         for table, sql in tables.items():
@@ -284,3 +285,47 @@ def test_thresholds_changed_fall_back_to_the_item_rows_until_rebuilt(random_stor
     facts.rebuild()
     assert facts.usable()
     assert_same(cut)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_sync_writers_commit_their_facts_in_order():
+    """Two writer threads store pages side by side and commit in page order (integrations.pipeline); the facts
+    each page changes are applied at its commit, so a later page never holds rows an earlier one waits for."""
+    from integrations.pipeline import OrderedWriter
+    from integrations.store import RunCache, prepare_feedback, write_feedback
+
+    rng = random.Random(5)
+    accounts = [
+        Account.objects.create(name=f"P{n}", salesforce_id=f"001P{n:05d}", arr=Decimal(n * 10_000))
+        for n in range(5)
+    ]
+    cache = RunCache()
+    writer = OrderedWriter(workers=2)
+
+    def write(prepared, wait_turn):
+        with transaction.atomic():
+            write_feedback(prepared)
+            wait_turn()
+
+    try:
+        for page in range(8):
+            records = [
+                FeedbackRecord(
+                    source=rng.choice(SOURCES),
+                    external_id=f"par{page}-{n}",
+                    kind="ticket",
+                    occurred_at=_when(rng),
+                    title="report",
+                    account=AccountRef(salesforce_id=rng.choice(accounts).salesforce_id),
+                )
+                for n in range(60)
+            ]
+            prepared = prepare_feedback(records, cache=cache)
+            writer.submit(lambda wait_turn, p=prepared: write(p, wait_turn))
+    finally:
+        writer.close()
+    # Committed by other connections: this one has nothing pending, and the facts already hold every page.
+    maintained = fact_tables()
+    assert sum(row[3] for row in maintained["feedback_classfact"]) == 480
+    facts.rebuild()
+    assert fact_tables() == maintained
