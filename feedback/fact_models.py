@@ -38,7 +38,6 @@ class ItemFact(_Fact):
         db_table = "feedback_itemfact"
         indexes = [
             GinIndex(fields=["search_vector"], name="itemfact_search_gin"),
-            GinIndex(fields=["theme_ids"], name="itemfact_themes_gin"),
             models.Index(
                 fields=["occurred_at"],
                 include=["week", "account_id", "source", "nps_score", "theme_ids"],

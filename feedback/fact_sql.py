@@ -15,6 +15,14 @@ from __future__ import annotations
 
 CONFIG_TABLE = """
 CREATE TABLE IF NOT EXISTS feedback_factpending (txid bigint NOT NULL);
+-- Deltas a transaction has not applied yet (kind 1 class, 2 week, 3 theme, 4 marks, 5 accounts to re-mark): only
+-- ever read and deleted by the transaction that wrote them, so unlogged (a crash aborts that transaction anyway).
+CREATE UNLOGGED TABLE IF NOT EXISTS feedback_factdelta (
+    txid bigint NOT NULL, kind smallint NOT NULL, week date, source text, segbits integer, owner_id bigint,
+    theme_id bigint, account_id bigint, items integer, nps_n integer, nps_sum integer, detractors integer,
+    promoters integer, bits integer
+);
+CREATE INDEX IF NOT EXISTS feedback_factdelta_txid ON feedback_factdelta (txid, kind);
 CREATE TABLE IF NOT EXISTS feedback_factconfig (
     id integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     hpd_amount numeric NOT NULL,
@@ -40,36 +48,56 @@ _ITEM_WEEK = (
 )
 
 
-def _class_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign", into: str = "pending") -> str:
-    """The class-level rollup rows (class and week) of the items selected by `where`: appended to this
-    transaction's pending deltas, or (`into="facts"`, for a rebuild of empty tables) written straight."""
-    counts = _COUNTS.replace("sign", sign)
-    class_table, week_table = (
-        ("feedback_pending_class", "feedback_pending_week")
-        if into == "pending"
-        else ("feedback_classfact", "feedback_weekfact")
-    )
-    return f"""
-    INSERT INTO {class_table} (source, segbits, owner_id, {_COLS})
-    SELECT f.source, {_CLASS}, {counts}
-    FROM feedback_itemfact f {join} feedback_accountfact a ON a.account_id = f.account_id
-    WHERE {where} GROUP BY 1, 2, 3;
+_DELTA = "INSERT INTO feedback_factdelta (txid, kind, week, source, segbits, owner_id, theme_id, account_id, {cols})"
 
-    INSERT INTO {week_table} (week, source, segbits, owner_id, items)
-    SELECT {_WEEK}, f.source, {_CLASS}, {sign} * count(*)
-    FROM feedback_itemfact f {join} feedback_accountfact a ON a.account_id = f.account_id
-    WHERE {where} GROUP BY 1, 2, 3, 4;
+
+def _class_counts(
+    where: str,
+    join: str = "LEFT JOIN",
+    sign: str = "sign",
+    into: str = "pending",
+    rows: str = "feedback_itemfact f",
+    week: str = _WEEK,
+) -> str:
+    """The class-level rollup rows (class and week) of the items selected by `where` (from `rows` aliased f):
+    appended to this transaction's pending deltas, or (`into="facts"`, a rebuild of empty tables) written straight."""
+    counts = _COUNTS.replace("sign", sign)
+    if into == "pending":
+        class_insert = _DELTA.format(cols=_COLS) + " SELECT txid_current(), 1, NULL, "
+        week_insert = _DELTA.format(cols="items") + " SELECT txid_current(), 2, "
+        class_tail = ", NULL, NULL, "
+        week_tail = ", NULL, NULL, "
+        class_keys, week_keys = "4, 5, 6", "3, 4, 5, 6"
+    else:
+        class_insert = f"INSERT INTO feedback_classfact (source, segbits, owner_id, {_COLS}) SELECT "
+        week_insert = "INSERT INTO feedback_weekfact (week, source, segbits, owner_id, items) SELECT "
+        class_tail = week_tail = ", "
+        class_keys, week_keys = "1, 2, 3", "1, 2, 3, 4"
+    return f"""
+    {class_insert} f.source, {_CLASS}{class_tail}{counts}
+    FROM {rows} {join} feedback_accountfact a ON a.account_id = f.account_id
+    WHERE {where} GROUP BY {class_keys};
+
+    {week_insert} {week}, f.source, {_CLASS}{week_tail}{sign} * count(*)
+    FROM {rows} {join} feedback_accountfact a ON a.account_id = f.account_id
+    WHERE {where} GROUP BY {week_keys};
     """
 
 
 def _theme_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign", into: str = "pending") -> str:
-    table = "feedback_pending_theme" if into == "pending" else "feedback_themeclassfact"
+    if into == "pending":
+        head = _DELTA.format(cols="items") + " SELECT txid_current(), 3, NULL, f.source, "
+        tail = ", th.theme_id, NULL, "
+        keys = "4, 5, 6, 7"
+    else:
+        head = "INSERT INTO feedback_themeclassfact (theme_id, source, segbits, owner_id, items) SELECT th.theme_id, f.source, "
+        tail = ", "
+        keys = "1, 2, 3, 4"
     return f"""
-    INSERT INTO {table} (theme_id, source, segbits, owner_id, items)
-    SELECT th.theme_id, f.source, {_CLASS}, {sign} * count(*)
+    {head}{_CLASS}{tail}{sign} * count(*)
     FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
     {join} feedback_accountfact a ON a.account_id = f.account_id
-    WHERE {where} GROUP BY 1, 2, 3, 4;
+    WHERE {where} GROUP BY {keys};
     """
 
 
@@ -106,17 +134,6 @@ BEGIN
     IF current_setting('feedback.fact_pending', true) = 'on' THEN
         RETURN;
     END IF;
-    IF to_regclass('pg_temp.feedback_pending_class') IS NULL THEN
-        CREATE TEMP TABLE feedback_pending_class (source text, segbits integer, owner_id bigint, {_COLS.replace(",", " integer,")} integer)
-            ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE feedback_pending_week (week date, source text, segbits integer, owner_id bigint, items integer)
-            ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE feedback_pending_theme (theme_id bigint, source text, segbits integer, owner_id bigint,
-            items integer) ON COMMIT DELETE ROWS;
-        -- Sources (theme_id 0) and themes an account gained items from; accounts to recompute after items left.
-        CREATE TEMP TABLE feedback_pending_mask (account_id bigint, theme_id bigint, bits integer) ON COMMIT DELETE ROWS;
-        CREATE TEMP TABLE feedback_pending_remask (account_id bigint) ON COMMIT DELETE ROWS;
-    END IF;
     PERFORM set_config('feedback.fact_pending', 'on', true);
     INSERT INTO feedback_factpending (txid) VALUES (txid_current());
 END $$;
@@ -128,9 +145,9 @@ BEGIN
     PERFORM feedback_fact_pending_init();
     {_class_counts("f.item_id = ANY(ids)")}
     IF sign > 0 THEN
-        INSERT INTO feedback_pending_mask (account_id, theme_id, bits)
-        SELECT f.account_id, 0, bit_or(feedback_fact_source_bit(f.source)) FROM feedback_itemfact f
-        WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY 1;
+        {_DELTA.format(cols="bits")}
+        SELECT txid_current(), 4, NULL, NULL, NULL, NULL, 0, f.account_id, bit_or(feedback_fact_source_bit(f.source))
+        FROM feedback_itemfact f WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY f.account_id;
     END IF;
 END $$;
 
@@ -139,10 +156,11 @@ BEGIN
     PERFORM feedback_fact_pending_init();
     {_theme_counts("f.item_id = ANY(ids)")}
     IF sign > 0 THEN
-        INSERT INTO feedback_pending_mask (account_id, theme_id, bits)
-        SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
+        {_DELTA.format(cols="bits")}
+        SELECT txid_current(), 4, NULL, NULL, NULL, NULL, th.theme_id, f.account_id,
+            bit_or(feedback_fact_source_bit(f.source))
         FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
-        WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY 1, 2;
+        WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY f.account_id, th.theme_id;
     END IF;
 END $$;
 
@@ -150,7 +168,7 @@ CREATE OR REPLACE FUNCTION feedback_fact_remask(ids bigint[]) RETURNS void LANGU
 BEGIN
     IF cardinality(ids) > 0 THEN
         PERFORM feedback_fact_pending_init();
-        INSERT INTO feedback_pending_remask (account_id) SELECT unnest(ids);
+        INSERT INTO feedback_factdelta (txid, kind, account_id) SELECT txid_current(), 5, unnest(ids);
     END IF;
 END $$;
 
@@ -165,40 +183,43 @@ END $$;
 -- Apply this transaction's pending deltas to the shared rollups, each table's keys in order.
 CREATE OR REPLACE FUNCTION feedback_fact_flush() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
+    tx bigint;
     again bigint[];
 BEGIN
     IF current_setting('feedback.fact_pending', true) IS DISTINCT FROM 'on' THEN
         RETURN;
     END IF;
+    tx := txid_current();
     INSERT INTO feedback_classfact AS t (source, segbits, owner_id, {_COLS})
     SELECT source, segbits, owner_id, sum(items), sum(nps_n), sum(nps_sum), sum(detractors), sum(promoters)
-    FROM feedback_pending_class GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    FROM feedback_factdelta WHERE txid = tx AND kind = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="t")};
     INSERT INTO feedback_weekfact AS t (week, source, segbits, owner_id, items)
-    SELECT week, source, segbits, owner_id, sum(items) FROM feedback_pending_week
+    SELECT week, source, segbits, owner_id, sum(items) FROM feedback_factdelta WHERE txid = tx AND kind = 2
     GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (week, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
     INSERT INTO feedback_themeclassfact AS t (theme_id, source, segbits, owner_id, items)
-    SELECT theme_id, source, segbits, owner_id, sum(items) FROM feedback_pending_theme
+    SELECT theme_id, source, segbits, owner_id, sum(items) FROM feedback_factdelta WHERE txid = tx AND kind = 3
     GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (theme_id, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
     -- Marks only grow here (rows locked in key order, and only those that change); recomputing follows.
     PERFORM 1 FROM feedback_accountfact a
-    JOIN (SELECT account_id, bit_or(bits) AS bits FROM feedback_pending_mask WHERE theme_id = 0 GROUP BY 1) m
-        USING (account_id)
+    JOIN (SELECT account_id, bit_or(bits) AS bits FROM feedback_factdelta WHERE txid = tx AND kind = 4
+          AND theme_id = 0 GROUP BY 1) m USING (account_id)
     WHERE a.sources_mask | m.bits <> a.sources_mask ORDER BY a.account_id FOR UPDATE OF a;
     UPDATE feedback_accountfact a SET sources_mask = a.sources_mask | m.bits
-    FROM (SELECT account_id, bit_or(bits) AS bits FROM feedback_pending_mask WHERE theme_id = 0 GROUP BY 1) m
+    FROM (SELECT account_id, bit_or(bits) AS bits FROM feedback_factdelta WHERE txid = tx AND kind = 4
+          AND theme_id = 0 GROUP BY 1) m
     WHERE a.account_id = m.account_id AND a.sources_mask | m.bits <> a.sources_mask;
     INSERT INTO feedback_accountthemefact AS t (account_id, theme_id, sources_mask)
     SELECT m.account_id, m.theme_id, m.bits
-    FROM (SELECT account_id, theme_id, bit_or(bits) AS bits FROM feedback_pending_mask WHERE theme_id <> 0
-          GROUP BY 1, 2) m
+    FROM (SELECT account_id, theme_id, bit_or(bits) AS bits FROM feedback_factdelta WHERE txid = tx AND kind = 4
+          AND theme_id <> 0 GROUP BY 1, 2) m
     WHERE NOT EXISTS (SELECT 1 FROM feedback_accountthemefact x WHERE x.account_id = m.account_id
                       AND x.theme_id = m.theme_id AND x.sources_mask | m.bits = x.sources_mask)
     ORDER BY 1, 2
     ON CONFLICT (account_id, theme_id) DO UPDATE SET sources_mask = t.sources_mask | EXCLUDED.sources_mask;
-    again := ARRAY(SELECT DISTINCT account_id FROM feedback_pending_remask ORDER BY 1);
+    again := ARRAY(SELECT DISTINCT account_id FROM feedback_factdelta WHERE txid = tx AND kind = 5 ORDER BY 1);
     IF cardinality(again) > 0 THEN
         PERFORM 1 FROM feedback_accountfact WHERE account_id = ANY(again) ORDER BY account_id FOR UPDATE;
         UPDATE feedback_accountfact a SET sources_mask = coalesce(m.bits, 0)
@@ -212,9 +233,8 @@ BEGIN
         FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
         WHERE f.account_id = ANY(again) GROUP BY 1, 2 ORDER BY 1, 2;
     END IF;
-    TRUNCATE feedback_pending_class, feedback_pending_week, feedback_pending_theme, feedback_pending_mask,
-        feedback_pending_remask;
-    DELETE FROM feedback_factpending WHERE txid = txid_current();
+    DELETE FROM feedback_factdelta WHERE txid = tx;
+    DELETE FROM feedback_factpending WHERE txid = tx;
     PERFORM set_config('feedback.fact_pending', 'off', true);
 END $$;
 
@@ -250,7 +270,14 @@ BEGIN
     INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, search_vector)
     SELECT id, occurred_at, {_ITEM_WEEK.format(t="new_rows")}, account_id, source, nps_score, '{{}}', search_vector
     FROM new_rows;
-    PERFORM feedback_fact_add_counts(ARRAY(SELECT id FROM new_rows), 1);
+    -- New items have no themes yet: their deltas come straight from the transition table.
+    PERFORM feedback_fact_pending_init();
+    {_class_counts("TRUE", sign="1", rows="new_rows f", week=_ITEM_WEEK.format(t="f"))}
+    {_DELTA.format(cols="bits")}
+    SELECT txid_current(), 4, NULL, NULL, NULL, NULL, 0, f.account_id, bit_or(feedback_fact_source_bit(f.source))
+    FROM new_rows f JOIN feedback_accountfact a ON a.account_id = f.account_id
+    GROUP BY f.account_id, a.sources_mask
+    HAVING bit_or(feedback_fact_source_bit(f.source)) & ~a.sources_mask <> 0;
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
     RETURN NULL;
 END $$;
@@ -375,8 +402,7 @@ END $$;
 CREATE OR REPLACE FUNCTION feedback_fact_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('feedback.fact_pending', true) = 'on' THEN
-        TRUNCATE feedback_pending_class, feedback_pending_week, feedback_pending_theme, feedback_pending_mask,
-            feedback_pending_remask;
+        DELETE FROM feedback_factdelta WHERE txid = txid_current();
         DELETE FROM feedback_factpending WHERE txid = txid_current();
         PERFORM set_config('feedback.fact_pending', 'off', true);
     END IF;
@@ -453,7 +479,7 @@ CREATE TRIGGER feedback_fact_themes_changed AFTER INSERT OR UPDATE OR DELETE ON 
 """
 
 DROP = """
-DROP TABLE IF EXISTS feedback_factpending;
+DROP TABLE IF EXISTS feedback_factpending, feedback_factdelta;
 DROP TRIGGER IF EXISTS feedback_fact_items_ins ON feedback_feedbackitem;
 DROP TRIGGER IF EXISTS feedback_fact_items_upd ON feedback_feedbackitem;
 DROP TRIGGER IF EXISTS feedback_fact_items_del ON feedback_feedbackitem;

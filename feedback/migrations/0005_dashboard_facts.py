@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'db_table': 'feedback_itemfact',
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='itemfact_search_gin'), django.contrib.postgres.indexes.GinIndex(fields=['theme_ids'], name='itemfact_themes_gin'), models.Index(fields=['occurred_at'], include=('week', 'account_id', 'source', 'nps_score', 'theme_ids'), name='itemfact_time_idx'), models.Index(fields=['account_id'], name='itemfact_account_idx')],
+                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='itemfact_search_gin'), models.Index(fields=['occurred_at'], include=('week', 'account_id', 'source', 'nps_score', 'theme_ids'), name='itemfact_time_idx'), models.Index(fields=['account_id'], name='itemfact_account_idx')],
             },
         ),
         migrations.CreateModel(
