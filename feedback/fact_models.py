@@ -7,8 +7,6 @@ writes them through the ORM. See the README's "Speed" section for why each exist
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 
@@ -30,14 +28,10 @@ class ItemFact(_Fact):
     source = models.CharField(max_length=16)
     nps_score = models.SmallIntegerField(null=True)
     theme_ids = ArrayField(models.BigIntegerField(), default=list)  # live theme links, sorted
-    # A copy of the item's search vector, stored out of line (TOAST, see migration 0005) so the row stays narrow:
-    # the full-text index lives here, and a search visits these small rows instead of the wide item rows.
-    search_vector = SearchVectorField(null=True)
 
     class Meta:
         db_table = "feedback_itemfact"
         indexes = [
-            GinIndex(fields=["search_vector"], name="itemfact_search_gin"),
             models.Index(
                 fields=["occurred_at"],
                 include=["week", "account_id", "source", "nps_score", "theme_ids"],

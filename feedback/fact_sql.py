@@ -267,17 +267,30 @@ END $$;
 
 CREATE OR REPLACE FUNCTION feedback_fact_items_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, search_vector)
-    SELECT id, occurred_at, {_ITEM_WEEK.format(t="new_rows")}, account_id, source, nps_score, '{{}}', search_vector
-    FROM new_rows;
-    -- New items have no themes yet: their deltas come straight from the transition table.
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids)
+    SELECT id, occurred_at, {_ITEM_WEEK.format(t="new_rows")}, account_id, source, nps_score, '{{}}' FROM new_rows;
+    -- New items have no themes yet: their deltas come straight from the transition table, joined to the
+    -- accounts' classes once.
     PERFORM feedback_fact_pending_init();
-    {_class_counts("TRUE", sign="1", rows="new_rows f", week=_ITEM_WEEK.format(t="f"))}
+    WITH x AS MATERIALIZED (
+        SELECT f.account_id, f.source, f.nps_score, {_ITEM_WEEK.format(t="f")} AS week,
+            coalesce(a.segbits, -1) AS segbits, coalesce(a.owner_id, 0) AS owner_id, a.sources_mask
+        FROM new_rows f LEFT JOIN feedback_accountfact a ON a.account_id = f.account_id
+    ),
+    by_class AS (
+        {_DELTA.format(cols=_COLS)}
+        SELECT txid_current(), 1, NULL, source, segbits, owner_id, NULL, NULL, {_COUNTS.replace("sign", "1").replace("f.", "")}
+        FROM x GROUP BY source, segbits, owner_id
+    ),
+    by_week AS (
+        {_DELTA.format(cols="items")}
+        SELECT txid_current(), 2, week, source, segbits, owner_id, NULL, NULL, count(*)
+        FROM x GROUP BY week, source, segbits, owner_id
+    )
     {_DELTA.format(cols="bits")}
-    SELECT txid_current(), 4, NULL, NULL, NULL, NULL, 0, f.account_id, bit_or(feedback_fact_source_bit(f.source))
-    FROM new_rows f JOIN feedback_accountfact a ON a.account_id = f.account_id
-    GROUP BY f.account_id, a.sources_mask
-    HAVING bit_or(feedback_fact_source_bit(f.source)) & ~a.sources_mask <> 0;
+    SELECT txid_current(), 4, NULL, NULL, NULL, NULL, 0, account_id, bit_or(feedback_fact_source_bit(source))
+    FROM x WHERE account_id IS NOT NULL GROUP BY account_id, sources_mask
+    HAVING bit_or(feedback_fact_source_bit(source)) & ~sources_mask <> 0;
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
     RETURN NULL;
 END $$;
@@ -308,9 +321,6 @@ BEGIN
         PERFORM feedback_fact_add_themes(ids, 1);
         PERFORM feedback_fact_remask(left_accounts);
     END IF;
-    UPDATE feedback_itemfact f SET search_vector = n.search_vector
-    FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE f.item_id = n.id AND n.search_vector IS DISTINCT FROM o.search_vector;
     -- Any change counts: a changed title or body changes what a search finds.
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
     RETURN NULL;
@@ -408,9 +418,9 @@ BEGIN
     END IF;
     TRUNCATE feedback_itemfact, feedback_accountfact, feedback_classfact, feedback_weekfact,
         feedback_themeclassfact, feedback_accountthemefact;
-    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, search_vector)
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids)
     SELECT i.id, i.occurred_at, {_ITEM_WEEK.format(t="i")}, i.account_id, i.source, i.nps_score,
-        coalesce(l.themes, '{{}}'), i.search_vector
+        coalesce(l.themes, '{{}}')
     FROM feedback_feedbackitem i
     LEFT JOIN (SELECT item_id, array_agg(theme_id ORDER BY theme_id) AS themes FROM feedback_feedbacktheme
                WHERE NOT removed GROUP BY item_id) l ON l.item_id = i.id
@@ -429,17 +439,6 @@ BEGIN
     INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
 END $$;
 """
-
-# The search vector is kept out of line (toast_tuple_target is the smallest PostgreSQL allows), so a row of the
-# narrow table stays about 100 bytes; the item table's own full-text index gives way to the one on this table.
-NARROW_SEARCH = """
-ALTER TABLE feedback_itemfact ALTER COLUMN search_vector SET STORAGE EXTERNAL;
-ALTER TABLE feedback_itemfact SET (toast_tuple_target = 128);
-DROP INDEX IF EXISTS feedback_item_search_gin;
-"""
-WIDE_SEARCH = (
-    "CREATE INDEX IF NOT EXISTS feedback_item_search_gin ON feedback_feedbackitem USING gin (search_vector);"
-)
 
 TRIGGERS = """
 CREATE CONSTRAINT TRIGGER feedback_fact_flush AFTER INSERT ON feedback_factpending

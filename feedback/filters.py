@@ -19,7 +19,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from feedback import segments
-from feedback.models import Account, FeedbackItem, FeedbackTheme, ItemFact, Source, Theme
+from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, Theme
 
 DAY_PRESETS = [("", "Any time"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
 
@@ -188,8 +188,7 @@ def items_for(cut: Cut) -> QuerySet[FeedbackItem]:
     if cut.end:
         qs = qs.filter(occurred_at__lt=aware_day(cut.end + timedelta(days=1)))
     if cut.q:
-        # The full-text index is on the narrow fact table (migration 0005): a search reads its small rows.
-        qs = qs.filter(pk__in=ItemFact.objects.filter(search_vector=search_query(cut.q)).values("item_id"))
+        qs = qs.filter(search_vector=search_query(cut.q))
     return qs
 
 

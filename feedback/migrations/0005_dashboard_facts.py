@@ -1,7 +1,6 @@
 """Narrow fact tables for the dashboard's figures, kept exact by statement-level triggers (feedback/fact_sql.py).
 
-The migration creates the tables, the functions and triggers, moves the full-text index to the narrow table, stores
-the current segment thresholds and fills the tables from the store (about a minute at a million items on the
+The migration creates the tables, the functions and triggers, stores the current segment thresholds and fills the tables from the store (about a minute at a million items on the
 development machine).
 """
 
@@ -92,11 +91,10 @@ class Migration(migrations.Migration):
                 ('source', models.CharField(max_length=16)),
                 ('nps_score', models.SmallIntegerField(null=True)),
                 ('theme_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), default=list, size=None)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(null=True)),
             ],
             options={
                 'db_table': 'feedback_itemfact',
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='itemfact_search_gin'), models.Index(fields=['occurred_at'], include=('week', 'account_id', 'source', 'nps_score', 'theme_ids'), name='itemfact_time_idx'), models.Index(fields=['account_id'], name='itemfact_account_idx')],
+                'indexes': [models.Index(fields=['occurred_at'], include=('week', 'account_id', 'source', 'nps_score', 'theme_ids'), name='itemfact_time_idx'), models.Index(fields=['account_id'], name='itemfact_account_idx')],
             },
         ),
         migrations.CreateModel(
@@ -130,6 +128,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(fact_sql.CONFIG_TABLE + fact_sql.FUNCTIONS + fact_sql.TRIGGERS, fact_sql.DROP),
-        migrations.RunSQL(fact_sql.NARROW_SEARCH, fact_sql.WIDE_SEARCH),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
