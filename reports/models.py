@@ -55,6 +55,11 @@ class Review(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reports:review", args=[self.pk])
+
 
 class DecisionOutcome(models.TextChoices):
     ACCEPT = "accept", "Accept"
