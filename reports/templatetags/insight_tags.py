@@ -53,3 +53,11 @@ def points(value: Decimal | float | str) -> str:
 @register.filter
 def get(mapping: dict[Any, Any] | None, key: Any) -> Any:
     return (mapping or {}).get(key)
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A user's name for display, or "—" when there is none (a deleted user, a system action)."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
