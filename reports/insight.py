@@ -68,9 +68,12 @@ class Window:
 
     def labels(self) -> list[str]:
         fmt = "%b %-d" if self.bucket == "week" else "%b %Y"
-        labels = [day.strftime(fmt) for day in self.buckets()]
+        buckets = self.buckets()
+        labels = [day.strftime(fmt) for day in buckets]
         if labels:
             labels[-1] += " (so far)"  # the current bucket is partial: its dip is not a trend
+            if buckets[0] != self.start:
+                labels[0] += f" (from {self.start:%b %-d})"  # so is the first, cut by the window's start
         return labels
 
 

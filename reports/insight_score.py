@@ -22,16 +22,17 @@ MAX_WEIGHT = Decimal(100)
 class Term:
     key: str
     label: str
+    short: str  # in the ranking's explanation, where six terms share one line
     value: Callable[[dict[str, Any]], Decimal]
 
 
 TERMS: tuple[Term, ...] = (
-    Term("pipeline", "Open pipeline blocked", lambda t: Decimal(t["pipeline"]["amount"])),
-    Term("installed", "Installed-base demand", lambda t: Decimal(t["installed"]["arr"])),
-    Term("at_risk", "ARR at risk", lambda t: Decimal(t["at_risk"]["arr"])),
-    Term("calls", "Gong calls", lambda t: Decimal(t["pain"]["calls"])),
-    Term("tickets", "Zendesk tickets", lambda t: Decimal(t["pain"]["tickets"])),
-    Term("detractors", "NPS detractors", lambda t: Decimal(t["pain"]["detractors"])),
+    Term("pipeline", "Open pipeline blocked", "Pipeline", lambda t: Decimal(t["pipeline"]["amount"])),
+    Term("installed", "Installed-base demand", "Installed base", lambda t: Decimal(t["installed"]["arr"])),
+    Term("at_risk", "ARR at risk", "At risk", lambda t: Decimal(t["at_risk"]["arr"])),
+    Term("calls", "Gong calls", "Calls", lambda t: Decimal(t["pain"]["calls"])),
+    Term("tickets", "Zendesk tickets", "Tickets", lambda t: Decimal(t["pain"]["tickets"])),
+    Term("detractors", "NPS detractors", "Detractors", lambda t: Decimal(t["pain"]["detractors"])),
 )
 TERM_KEYS = tuple(term.key for term in TERMS)
 
@@ -72,6 +73,7 @@ def rank(themes: list[dict[str, Any]], weights: dict[str, Decimal]) -> list[dict
                 {
                     "key": term.key,
                     "label": term.label,
+                    "short": term.short,
                     "weight": weight,
                     "share": round(share, 3),
                     "points": round(weight * share, 2),

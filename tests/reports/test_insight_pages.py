@@ -35,7 +35,7 @@ def test_the_report_ranks_and_explains_itself(store, pm):
     assert [row["name"] for row in rows] == ["Reporting", "SSO", "Export"]
     html = response.content.decode()
     assert "11.00" in html and "9.86" in html
-    sso_pipeline = "Open pipeline blocked 3.00 \u00d7 79% = <strong>2.36</strong>"  # weight x share = points
+    sso_pipeline = "Pipeline 3.00 \u00d7 79% = <strong>2.36</strong>"  # weight x share = points
     assert sso_pipeline in html
     assert "Data as of" in html
 
