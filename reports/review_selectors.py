@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
 
 from feedback import queries
-from feedback.filters import Cut
+from feedback.filters import Cut, aware_day
 from feedback.models import FeedbackItem, Theme
 from reports import insight
 from reports.models import Decision, DecisionOutcome, Review
@@ -108,7 +108,13 @@ def build_pack(start: datetime, end: datetime) -> dict[str, Any]:
     return {
         "segments": by_segment,
         "figures": {str(row["id"]): row for row in figures["themes"]},
-        "verbatims": {str(k): v for k, v in verbatim_ids(theme_ids, start, end).items()},
+        # Whole days, like the dashboard cuts the pack links to: the day of the last review is in both packs.
+        "verbatims": {
+            str(k): v
+            for k, v in verbatim_ids(
+                theme_ids, aware_day(first_day), aware_day(last_day + timedelta(days=1))
+            ).items()
+        },
         "new_themes": list(new_themes.order_by("created_at").values_list("pk", flat=True)),
         "window": {"start": first_day.isoformat(), "end": last_day.isoformat()},
     }
@@ -131,18 +137,17 @@ def pack_context(review: Review, *, can_read_verbatims: bool) -> dict[str, Any]:
         }
     window = pack.get("window", {})
     segments = []
+    order: list[int] = []
     for segment in pack.get("segments", []):
         rows = []
         for entry in segment["themes"]:
-            fig = figures.get(str(entry["id"]), {})
+            if entry["id"] not in order:
+                order.append(entry["id"])
             rows.append(
                 {
                     **entry,
                     "name": names.get(entry["id"], "(deleted theme)"),
-                    "figures": fig,
-                    "verbatims": [
-                        items[pk] for pk in pack.get("verbatims", {}).get(str(entry["id"]), []) if pk in items
-                    ],
+                    "figures": figures.get(str(entry["id"]), {}),
                     "cut": Cut(
                         theme_id=entry["id"],
                         segments=(segment["key"],),
@@ -152,12 +157,23 @@ def pack_context(review: Review, *, can_read_verbatims: bool) -> dict[str, Any]:
                 }
             )
         segments.append({**segment, "themes": rows})
+    in_force = latest_decisions(order)
+    themes = [
+        {
+            "id": pk,
+            "name": names.get(pk, "(deleted theme)"),
+            "figures": figures.get(str(pk), {}),
+            "verbatims": [items[i] for i in pack.get("verbatims", {}).get(str(pk), []) if i in items],
+            "decision": in_force.get(pk),
+        }
+        for pk in order
+    ]
     return {
         "segments": segments,
+        "pack_themes": themes,
         "new_themes": [
             {"id": pk, "name": names.get(pk, "(deleted theme)")} for pk in pack.get("new_themes", [])
         ],
-        "pack_theme_ids": sorted(ids),
     }
 
 

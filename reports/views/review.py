@@ -38,14 +38,19 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 def _pack_page(request: HttpRequest, review: Review, form: DecisionForm | None = None) -> dict[str, Any]:
     previous = review_selectors.previous_review(before=review.period_end)
-    pack = review_selectors.pack_context(review, can_read_verbatims=has_any_role(request.user, READ_ROLES))
+    can_read = has_any_role(request.user, READ_ROLES)
+    pack = review_selectors.pack_context(review, can_read_verbatims=can_read)
+    initial: dict[str, Any] = {"outcome": DecisionOutcome.ACCEPT}
+    if request.GET.get("theme", "").isdigit():
+        initial["theme"] = int(request.GET["theme"])
     return {
         "review": review,
         "previous": previous,
         "previous_decisions": list(review_selectors.decisions().filter(review=previous)) if previous else [],
         "decisions": list(review_selectors.decisions().filter(review=review)),
         "open_decisions": review_selectors.open_decisions(),
-        "form": form or DecisionForm(initial={"outcome": DecisionOutcome.ACCEPT}),
+        "form": form or DecisionForm(initial=initial),
+        "can_read_verbatims": can_read,
         **pack,
     }
 
