@@ -57,6 +57,8 @@ def seed_reports_demo(*, anchor: date) -> int:
     decision_record(
         theme=themes[2], outcome="decline", owner=cpo, user=cpo, review=review, note="Not this half."
     )
+    # The decisions were taken in that meeting, not when the demo was seeded.
+    Decision.objects.filter(review=review).update(decided_at=held)
     saved_report_create(
         params=InsightParams(themes=themes[:3], weights=default_weights(), days=180),
         user=pm,
