@@ -79,14 +79,14 @@ def seed_digest_demo(*, anchor: date) -> int:
     )  # fmt: skip
     launched.themes.set([themes[t] for t in ["Reporting & dashboards"] if t in themes])
     readiness_services.release_refresh_affected_accounts(release=launched)
-    # Account executives own their prospects: give the demo Sales user every other unowned prospect,
+    # Account executives own their prospects: give the demo Sales user every fourth unowned prospect,
     # so "your accounts" shows Sales whom to tell.
     prospects = list(
         Account.objects.filter(lifecycle=Lifecycle.PROSPECT, owner_csm__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    Account.objects.filter(pk__in=prospects[::2]).update(owner_csm=sales)
+    Account.objects.filter(pk__in=prospects[::4]).update(owner_csm=sales)
     for user in (sales, users.get(username="csm"), ops):
         services.subscription_update(user=user, active=True)
 

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from digest.models import Section
@@ -92,13 +93,15 @@ def _asked(release: Release) -> dict[str, Any]:
 
 
 def _verbatims(release: Release) -> list[dict[str, Any]]:
-    """What the biggest asking accounts said most recently. Shown only to roles that may read verbatims."""
-    items = (
+    """The latest words of the biggest asking accounts, one per account. Shown only to roles that may read them."""
+    latest_per_account = (
         readiness_selectors.theme_feedback(release)
         .filter(account__isnull=False)
+        .annotate(rank=Window(RowNumber(), partition_by=F("account_id"), order_by=F("occurred_at").desc()))
+        .filter(rank=1)
         .select_related("account")
         .defer("raw", "search_vector")
-        .order_by("-account__arr", "-occurred_at")[:VERBATIMS_PER_ENTRY]
+        .order_by(F("account__arr").desc(nulls_last=True), "-occurred_at")[:VERBATIMS_PER_ENTRY]
     )
     return [
         {
@@ -107,7 +110,7 @@ def _verbatims(release: Release) -> list[dict[str, Any]]:
             "source": item.get_source_display(),
             "date": item.occurred_at.date().isoformat(),
         }
-        for item in items
+        for item in latest_per_account
     ]
 
 
