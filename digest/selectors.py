@@ -136,13 +136,28 @@ def search_published(text: str) -> QuerySet[Digest]:
     )
 
 
+NAMES_PER_OTHER_OWNER = 8
+
+
+@dataclass
+class OwnerGroup:
+    owner: str
+    accounts: list[dict[str, Any]]
+    total: int
+    is_mine: bool
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.accounts)
+
+
 @dataclass
 class ReaderEntry:
     entry: DigestEntry
     data: dict[str, Any]
     note_html: str
     mine: list[dict[str, Any]] = field(default_factory=list)
-    owners: list[tuple[str, list[dict[str, Any]], bool]] = field(default_factory=list)
+    owners: list[OwnerGroup] = field(default_factory=list)
 
 
 @dataclass
@@ -194,9 +209,18 @@ def reader_sections(
             groups.setdefault(account["owner"], []).append(account)
             if account.get("id") in mine_ids:
                 own_group.add(account["owner"])
+        # The reader's own group in full; other owners' groups trimmed, which keeps a page of many releases light.
         reader.owners = sorted(
-            ((owner, group, owner in own_group) for owner, group in groups.items()),
-            key=lambda g: (not g[2], g[0] == "No owner", g[0]),
+            (
+                OwnerGroup(
+                    owner,
+                    group if owner in own_group else group[:NAMES_PER_OTHER_OWNER],
+                    len(group),
+                    owner in own_group,
+                )
+                for owner, group in groups.items()
+            ),
+            key=lambda g: (not g.is_mine, g.owner == "No owner", g.owner),
         )
         by_section[entry.section].append(reader)
     labels = dict(Section.choices)
