@@ -150,6 +150,11 @@ class OwnerGroup:
     def more(self) -> int:
         return self.total - len(self.accounts)
 
+    @property
+    def names(self) -> str:
+        # Joined here, not in a template loop: a digest of many releases lists thousands of names.
+        return ", ".join(account["name"] for account in self.accounts)
+
 
 @dataclass
 class ReaderEntry:
