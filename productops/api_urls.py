@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("readiness.api_urls")),
     path("", include("integrations.api_urls")),
     path("", include("digest.api_urls")),
+    path("", include("reports.api_urls")),
 ]

@@ -10,6 +10,7 @@ from digest.demo import flush_areas, flush_digest_demo, seed_digest_demo
 from feedback import demo
 from feedback.demo_catalogue import DEMO_PASSWORD, DEMO_USERS
 from readiness.demo import flush_readiness_demo, seed_readiness_demo
+from reports.review_demo import flush_reports_demo, seed_reports_demo
 
 
 def _date(value: str) -> date:
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             flush_digest_demo()
             flush_readiness_demo()
             flush_areas()
+            flush_reports_demo()
             demo.flush_store()
         with tqdm(
             total=options.items,
@@ -71,11 +73,13 @@ class Command(BaseCommand):
             summary = demo.seed_demo(options, progress=bar.update)
         releases = seed_readiness_demo(anchor=options.anchor)
         digests = seed_digest_demo(anchor=options.anchor)
+        decisions = seed_reports_demo(anchor=options.anchor)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {summary.accounts:,} accounts, {summary.opportunities:,} opportunities, "
                 f"{summary.themes} themes, {summary.items:,} feedback items ({summary.theme_links:,} theme links), "
-                f"{summary.usage_metrics:,} usage metrics, {releases} releases, {digests} digests (seed {options.seed}, anchor {options.anchor})."
+                f"{summary.usage_metrics:,} usage metrics, {releases} releases, {digests} digests, "
+                f"{decisions} review decisions (seed {options.seed}, anchor {options.anchor})."
             )
         )
         self._print_logins()
