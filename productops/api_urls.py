@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("feedback.api_urls")),
     path("", include("readiness.api_urls")),
     path("", include("integrations.api_urls")),
+    path("", include("digest.api_urls")),
     path("", include("reports.api_urls")),
 ]
