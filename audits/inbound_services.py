@@ -333,7 +333,7 @@ def inbound_answer(*, question: InboundQuestion, user: Any, answer: str) -> Inbo
 
 def _claim(question_id: int, field_name: str) -> InboundQuestion | None:
     return (
-        InboundQuestion.objects.select_for_update()
+        InboundQuestion.objects.select_for_update(of=("self",))
         .select_related("asked_by", "asked_of", "release", "answered_by")
         .filter(Q(pk=question_id) & Q(**{f"{field_name}__isnull": True}))
         .first()

@@ -62,3 +62,14 @@ def split_answer(round_, internal: int) -> dict[str, object]:
         str(questions[2].pk): 3,
         str(questions[3].pk): 4,
     }
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Run enqueued tasks in-process (the suite's REDIS_URL would otherwise send them to a broker)."""
+    from productops.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before
