@@ -9,7 +9,7 @@ import pytest
 from audits.inbound_selectors import falls_two_months_in_a_row, month_starts, pm_customer_contact
 from feedback.models import FeedbackItem
 from integrations.gong.connector import GongCalls, GongSettings
-from tests.fakes.gong import FakeGong
+from simulators.gong import FakeGong
 
 
 def _store(call: dict) -> FeedbackItem:
