@@ -104,6 +104,30 @@ QUESTIONS = {
 }
 
 
+# Which demo release a question is about, by the words it uses (questions about none go to `pm` directly).
+RELEASE_WORDS = {
+    "Reporting 2.0": ("report", "export", "dashboard", "looker", "analytics"),
+    "New navigation": ("navigation",),
+    "Slack notifications": ("slack",),
+    "SSO for every plan": ("sso",),
+    "Android photo upload fix": ("android",),
+}
+ANSWERS = [
+    "It's in the readiness kit's FAQ now; I linked it there.",
+    "Short version: yes. The kit has the details and a one-pager for the customer.",
+    "Good question. Booked 15 minutes with you on Thursday to go through it.",
+    "Not this quarter. The digest will say when it moves.",
+]
+
+
+def _release_for(text: str, releases: dict[str, Release]) -> Release | None:
+    lowered = text.lower()
+    for name, words in RELEASE_WORDS.items():
+        if name in releases and any(word in lowered for word in words):
+            return releases[name]
+    return None
+
+
 def _users(specs: list[tuple[str, str, str]], role: str) -> None:
     group = Group.objects.get(name=role)
     for username, first, last in specs:
@@ -228,7 +252,7 @@ def _seed_inbound(*, anchor: date, seed: int) -> int:
             username__in=["sales", "csm", "pm", "sales.lee", "sales.noor"]
         )
     }
-    releases = list(Release.objects.order_by("launch_date", "id"))
+    releases = {release.name: release for release in Release.objects.all()}
     created = 0
     for week in range(13):
         progress = week / 12
@@ -238,9 +262,9 @@ def _seed_inbound(*, anchor: date, seed: int) -> int:
         for n, category in enumerate(plan):
             text = rng.choice(QUESTIONS[category])
             asker = rng.choice(["sales", "sales", "sales.lee", "sales.noor", "csm"])
-            day = anchor - timedelta(days=(12 - week) * 7 + rng.randrange(0, 5))
+            day = anchor - timedelta(days=(12 - week) * 7 + rng.randrange(1, 6))
             asked_at = _at(day, 8 + n * 2)
-            release = rng.choice(releases) if releases and rng.random() < 0.5 else None
+            release = _release_for(text, releases) if rng.random() < 0.7 else None
             question = inbound_services.inbound_create(
                 text=text,
                 source=InboundSource.PORTAL
@@ -255,7 +279,7 @@ def _seed_inbound(*, anchor: date, seed: int) -> int:
             )
             if release and week < 12:
                 InboundQuestion.objects.filter(pk=question.pk).update(
-                    answer="Answered in the readiness kit's FAQ; linked there.",
+                    answer=rng.choice(ANSWERS),
                     answered_by=release.pm_owner,
                     answered_at=asked_at + timedelta(hours=5),
                     pm_notified_at=asked_at,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -117,7 +117,8 @@ def inbox_for(user: Any) -> QuerySet[InboundQuestion]:
     return (
         InboundQuestion.objects.filter(asked_of=user)
         .select_related("asked_by", "release", "answered_by")
-        .order_by("answered_at", "-asked_at", "-id")
+        # Waiting questions first, newest first; then the answered ones, latest answer first.
+        .order_by(F("answered_at").desc(nulls_first=True), "-asked_at", "-id")
     )
 
 

@@ -67,6 +67,11 @@ def _numbers(question: Question | None, answers: list[dict[str, Any]]) -> list[f
     return [float(a[key]) for a in answers if isinstance(a.get(key), int | float)]
 
 
+def _short(label: str, limit: int = 32) -> str:
+    """Chart axis labels stay legible; the full category is in the question above the chart."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
 def _summary(question: Question, answers: list[dict[str, Any]]) -> dict[str, Any]:
     key = str(question.pk)
     given = [a[key] for a in answers if key in a]
@@ -74,7 +79,7 @@ def _summary(question: Question, answers: list[dict[str, Any]]) -> dict[str, Any
     if question.kind == QuestionKind.PERCENT_SPLIT:
         shares = [mean(float(g.get(c, 0)) for g in given) if given else 0 for c in question.choices]
         out["chart"] = {
-            "labels": question.choices,
+            "labels": [_short(c) for c in question.choices],
             "datasets": [{"label": "Average share of the week (%)", "data": [round(s, 1) for s in shares]}],
         }
         if question.internal_choice:
