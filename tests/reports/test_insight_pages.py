@@ -122,6 +122,8 @@ def test_a_theme_with_no_deals_and_no_feedback_still_reports(store, pm):
 
 def test_picker_without_themes_and_slugs_work(store, pm):
     assert pm.get("/reports/insight/").status_code == 200
+    picker = pm.get(f"/reports/insight/?pick={store.themes['sso'].pk}")
+    assert [t["name"] for t in picker.context["all_themes"] if t["picked"]] == ["SSO"]
     response = pm.get("/reports/insight/?themes=reporting&themes=sso")
     assert response.status_code == 200
     assert [row["name"] for row in response.context["report"]["rows"]] == ["Reporting", "SSO"]
