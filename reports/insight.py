@@ -203,8 +203,7 @@ def _run_feedback_sql(theme_ids: list[int], window: Window) -> list[tuple[str, i
     with transaction.atomic(), connection.cursor() as cursor:
         # JIT compilation cost seconds on this one-off aggregate (measured at 1M items) and saved nothing; the
         # sorts and hashes over a few hundred thousand links fit in memory with a little more than the default.
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)  # the segment SQL is compiled by Django and every value is a parameter
         return cursor.fetchall()
 

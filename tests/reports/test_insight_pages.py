@@ -195,3 +195,15 @@ def test_query_count_does_not_grow_with_rows_or_themes(store, pm, django_assert_
     Theme.objects.bulk_create([Theme(name=f"More {n}", slug=f"more-{n}") for n in range(10)])
     with django_assert_max_num_queries(len(small.captured_queries)):
         pm.get(f"/reports/insight/?themes={store.ids('reporting', 'sso', 'export', 'quiet')}")
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(store, pm):
+    Theme.objects.filter(pk=store.themes["export"].pk).update(name="=HYPERLINK(1)")
+    response = pm.get(f"/reports/insight/export.csv?themes={store.ids('reporting', 'export')}")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[1]["theme"] == "'=HYPERLINK(1)"
+
+
+def test_the_page_needs_few_queries(store, pm, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        pm.get(f"/reports/insight/?themes={store.ids('reporting', 'sso', 'export')}")
