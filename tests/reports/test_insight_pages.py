@@ -117,7 +117,10 @@ def test_a_merged_theme_points_to_its_survivor(store, pm):
 def test_a_theme_with_no_deals_and_no_feedback_still_reports(store, pm):
     response = pm.get(f"/reports/insight/?themes={store.ids('quiet', 'export')}")
     assert response.status_code == 200
-    assert "No open deal names it as a blocker." in response.content.decode()
+    html = response.content.decode()
+    assert (
+        "No open deal names it as a blocker." in html and "No feedback tagged with it in the window." in html
+    )
 
 
 def test_picker_without_themes_and_slugs_work(store, pm):
