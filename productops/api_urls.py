@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("integrations.api_urls")),
     path("", include("digest.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("audits.api_urls")),
 ]

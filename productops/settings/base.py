@@ -285,6 +285,20 @@ CELERY_BEAT_SCHEDULE["digest-draft-weekly"] = {
     "options": {"expires": 6 * 3600},
 }
 
+# --- Time audits and inbound quality (issue: audits) -------------------------------------------------------------
+# The framework's line: PMs spending MORE than this share of their week on internal status updates need Product Ops.
+AUDITS_INTERNAL_THRESHOLD = env_int("AUDITS_INTERNAL_THRESHOLD", 20, minimum=0)
+# A round with fewer answers than this says so instead of giving a verdict.
+AUDITS_MIN_RESPONSES = env_int("AUDITS_MIN_RESPONSES", 3, minimum=1)
+# The quality-of-inbound condition needs this many classified Sales questions in the window before it judges.
+AUDITS_MIN_INBOUND = env_int("AUDITS_MIN_INBOUND", 10, minimum=1)
+AUDITS_INBOUND_WINDOW_DAYS = env_int("AUDITS_INBOUND_WINDOW_DAYS", 90, minimum=1)
+CELERY_BEAT_SCHEDULE["audits-round-reminders"] = {
+    "task": "audits.tasks.send_round_reminders",
+    "schedule": crontab(hour=9, minute=0),
+    "options": {"expires": 6 * 3600},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
