@@ -34,3 +34,19 @@ def test_the_send_task_sends(world, people):
         digest=services.digest_draft(today=TODAY), actor=people["ops"], notify=False
     )
     assert send_digest(digest.pk) == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("env", [{"DIGEST_DRAFT_HOUR": "25"}, {"DIGEST_DRAFT_WEEKDAY": "funday"}])
+def test_a_bad_draft_schedule_stops_start_up_naming_the_variable(env):
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import productops.settings.base"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0 and "DIGEST_DRAFT_WEEKDAY must be" in result.stderr
