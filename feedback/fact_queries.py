@@ -94,10 +94,14 @@ def _sources(cut: Cut, alias: str) -> tuple[str, list[Any]]:
     return f"{alias}.source = ANY(%s)", [list(cut.sources)]
 
 
-def _run(sql: str, params: list[Any], *, index_only: bool = False) -> tuple[Any, ...]:
+def _run(sql: str, params: list[Any], *, index_only: bool = False, big: bool = True) -> tuple[Any, ...]:
     """One statement with its own settings: more work_mem for its hash aggregates, and with `index_only` the
     cut's rows read from the covering time index (or the account index) rather than by scanning the table (the
     planner underrates the index-only scan of a whole index)."""
+    if not big:  # the rollups are small tables: no settings to change
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
     settings = [("work_mem", WORK_MEM)]
     if index_only:
         settings += [("enable_seqscan", "off"), ("enable_bitmapscan", "off")]
@@ -163,7 +167,7 @@ def rollup_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
         *cls_params, *src_params, mask, *cls_params, start, *cls_params, *src_params, *cls_params, *src_params,
         mask, *cls_params, limit,
     ]  # fmt: skip
-    row = _run(sql, params)
+    row = _run(sql, params, big=False)
     deal_sql = f"SELECT x.account_id FROM feedback_accountfact x WHERE x.sources_mask & %s <> 0 AND {cls}"
     return _figures(row, deal_accounts=(deal_sql, [mask, *cls_params]))
 
