@@ -265,6 +265,32 @@ CELERY_BEAT_SCHEDULE["readiness-reminders"] = {
     "options": {"expires": 6 * 3600},
 }
 
+# --- Reports: trends and the weekly CPO summary (issue 13) --------------------------------------------------------
+# A theme's last TRENDS_RECENT_WEEKS complete weeks are tested against the TRENDS_BASELINE_WEEKS before them
+# (exact conditional Poisson rate test, Benjamini-Hochberg at TRENDS_FDR across themes; see reports/stats.py).
+TRENDS_RECENT_WEEKS = env_int("TRENDS_RECENT_WEEKS", 4, minimum=1)
+TRENDS_BASELINE_WEEKS = env_int("TRENDS_BASELINE_WEEKS", 12, minimum=2)
+TRENDS_MIN_BASELINE_WEEKS = env_int("TRENDS_MIN_BASELINE_WEEKS", 4, minimum=2)
+TRENDS_FDR = float(env_decimal("TRENDS_FDR", "0.05"))
+# Fewer recent items than this never flag, however small the baseline (3 tickets after 0 is not a trend yet).
+TRENDS_MIN_RECENT = env_int("TRENDS_MIN_RECENT", 5, minimum=0)
+# Launch outcomes compare this many weeks after a launch with as many before it.
+TRENDS_LAUNCH_WEEKS = env_int("TRENDS_LAUNCH_WEEKS", 4, minimum=1)
+# Clusters of untagged feedback: items of the last N weeks, pg_trgm similarity at or above the threshold.
+TRENDS_CLUSTER_WEEKS = env_int("TRENDS_CLUSTER_WEEKS", 8, minimum=1)
+TRENDS_CLUSTER_SIMILARITY = float(env_decimal("TRENDS_CLUSTER_SIMILARITY", "0.35"))
+# The weekly CPO summary is drafted and emailed to every CPO on this weekday (Celery's numbering: 0 = Sunday,
+# 1 = Monday) at this hour.
+TRENDS_SUMMARY_WEEKDAY = env_int("TRENDS_SUMMARY_WEEKDAY", 1, minimum=0)
+TRENDS_SUMMARY_HOUR = env_int("TRENDS_SUMMARY_HOUR", 7, minimum=0)
+# Links in emails point here (the summary's page).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["reports-weekly-cpo-summary"] = {
+    "task": "reports.tasks.weekly_cpo_summary",
+    "schedule": crontab(day_of_week=TRENDS_SUMMARY_WEEKDAY, hour=TRENDS_SUMMARY_HOUR, minute=0),
+    "options": {"expires": 6 * 3600},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -275,3 +301,4 @@ LOGGING = {
 }
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
+
