@@ -1,7 +1,7 @@
 """Run the fake Salesforce, Zendesk and Gong servers in the foreground, filled with deals, notes, tickets and calls
 about the demo accounts (and one malformed deal, to show a rejected record).
 
-    .venv/bin/python -m tests.fakes.serve [--tickets 300] [--calls 60] [--deals 40]
+    .venv/bin/python -m simulators.serve [--tickets 300] [--calls 60] [--deals 40]
 
 Prints the environment that points `make run` (or a worker) at them. Stop with Ctrl-C.
 """
@@ -25,10 +25,10 @@ django.setup()  # the demo catalogue and account ids come from the feedback app
 
 from feedback import demo_catalogue as cat  # noqa: E402
 from feedback.demo import _salesforce_id  # noqa: E402
-from tests.fakes.gong import FakeGong  # noqa: E402
-from tests.fakes.salesforce import FakeSalesforce  # noqa: E402
-from tests.fakes.server import FakeServer  # noqa: E402
-from tests.fakes.zendesk import FakeZendesk  # noqa: E402
+from simulators.gong import FakeGong  # noqa: E402
+from simulators.salesforce import FakeSalesforce  # noqa: E402
+from simulators.server import FakeServer  # noqa: E402
+from simulators.zendesk import FakeZendesk  # noqa: E402
 
 
 def _bind(server: FakeServer, port: int, *, tls: ssl.SSLContext | None = None) -> FakeServer:
