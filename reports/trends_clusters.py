@@ -28,7 +28,7 @@ _STOP = """a about after all also am an and any are as at be because been but by
 don't for from get gets got had has have how i i'm if in into is isn't it it's its just like make me more most my need
 needs no not now of on or our out please so some than that the their them then there these they this those to too up
 us very was we we're were what when where which while who why will with would you your ticket logged said asked key
-points call notes"""
+points call notes inc ltd gmbh group co ag llc sa"""
 STOPWORDS = frozenset(_STOP.split())
 
 
@@ -98,8 +98,12 @@ def untagged_clusters(*, today: date | None = None, pool: int = CLUSTER_POOL) ->
         members = sorted(
             (items[pk] for pk in group if pk in items), key=lambda i: (-i.occurred_at.timestamp(), i.pk)
         )
-        counts = Counter(w for item in members for w in _words(f"{item.title} {item.body}"))
-        shared = [w for w, n in counts.most_common(8) if n >= max(2, len(members) // 2)]
+        # Words of the titles name the cluster best; the bodies add the rest of what the items share.
+        in_titles = Counter(w for item in members for w in _words(item.title))
+        in_all = Counter(w for item in members for w in _words(f"{item.title} {item.body}"))
+        floor = max(2, len(members) // 2)
+        shared = [w for w, n in in_titles.most_common(3) if n >= 2]
+        shared += [w for w, n in in_all.most_common(8) if n >= floor and w not in shared]
         clusters.append(
             Cluster(
                 items=members,

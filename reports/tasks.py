@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "max_retries": 5,
+    "retry_backoff": True,
+    # Transient only: a dropped SMTP, broker or database connection. A retry mails only those not yet sent.
+    "autoretry_for": (
+        ConnectionError,
+        TimeoutError,
+        smtplib.SMTPServerDisconnected,
+        smtplib.SMTPConnectError,
+    ),
+}
+
+
+@shared_task(name="reports.tasks.weekly_cpo_summary", **TASK_OPTIONS)
+def weekly_cpo_summary() -> list[int]:
+    from reports.summary import weekly_summary
+
+    summary_id, sent = weekly_summary()
+    return [summary_id, sent]
