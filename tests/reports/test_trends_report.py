@@ -42,7 +42,7 @@ def _row(report, signal, theme):
 def test_arr_weighting_matches_the_hand_computed_figures(arr_fixture):
     report = trend_report(TrendParams(today=TODAY))
     churn = _row(report, "churn", arr_fixture)
-    # Recent churn items: Risky ×2 (100k), Gone ×1 (50k), Healthy's detractor (10k) over 4 weeks.
+    # Recent churn items: Risky 2x (100k), Gone 1x (50k), Healthy's detractor (10k) over 4 weeks.
     assert churn.test.recent == 4 and churn.test.baseline == 1
     assert churn.weighted_recent == Decimal("65000.00")  # (200k + 50k + 10k) / 4
     assert churn.weighted_baseline == Decimal("8333.33")  # 100k / 12
