@@ -54,7 +54,13 @@ EXPANSION_SAYS = [
     "Our new regional offices need admin rights limited to their region.",
 ]
 # Small variations, as real customers phrase the same ask differently.
-ADDED = ["", " Please prioritise this.", " Several users asked again this week.", " It came up in our QBR.", " Any update?"]
+ADDED = [
+    "",
+    " Please prioritise this.",
+    " Several users asked again this week.",
+    " It came up in our QBR.",
+    " Any update?",
+]
 CLUSTERS = [
     (
         ["Dark mode please", "Request: dark mode", "Dark theme for night shifts"],

@@ -50,7 +50,11 @@ def make_account(db) -> Callable[..., Account]:
     def make(name: str, *, arr: int = 10_000, lifecycle: str = Lifecycle.CUSTOMER, risk: int = 0,
              expansion: bool = False) -> Account:  # fmt: skip
         return Account.objects.create(
-            name=name, lifecycle=lifecycle, arr=Decimal(arr), churn_risk_score=risk, expansion_candidate=expansion
+            name=name,
+            lifecycle=lifecycle,
+            arr=Decimal(arr),
+            churn_risk_score=risk,
+            expansion_candidate=expansion,
         )
 
     return make

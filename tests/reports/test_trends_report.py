@@ -80,7 +80,9 @@ def test_a_window_longer_than_the_data_is_blank_before_the_first_item(make_theme
     report = trend_report(TrendParams(weeks=26, today=TODAY))
     series = _row(report, "all", theme)
     assert report.blank_weeks == 20 and series.counts[:20] == [None] * 20 and series.counts[20:] == [1] * 6
-    assert report.baseline_weeks == 2 and not series.test.enough_history  # 2 weeks is too little to test against
+    assert (
+        report.baseline_weeks == 2 and not series.test.enough_history
+    )  # 2 weeks is too little to test against
 
 
 def test_no_data_at_all(make_theme):
@@ -127,7 +129,11 @@ def test_api_same_numbers_and_400s(client_for, arr_fixture):
     data = client.get("/api/v1/reports/trends/?weeks=12").json()
     assert data["weeks"] == 12 and len(data["week_starts"]) == 12 and data["current_week"]["partial"] is True
     churn = next(r for r in data["signals"]["churn"] if r["theme"]["id"] == arr_fixture.pk)
-    assert churn["recent"] == 4 and churn["arr_weighted_rise"] == "56666.67" and churn["accounts_arr"] == "160000.00"
+    assert (
+        churn["recent"] == 4
+        and churn["arr_weighted_rise"] == "56666.67"
+        and churn["accounts_arr"] == "160000.00"
+    )
     bad = client.get("/api/v1/reports/trends/?weeks=abc&segment=vip")
     assert bad.status_code == 400 and set(bad.json()) == {"weeks", "segment"}
     assert client.get("/api/v1/reports/trends/?segment=churn_risk").status_code == 200
@@ -171,6 +177,8 @@ def test_chart_data_is_json_script_not_inline_code(client_for, arr_fixture):
     html = client_for(Role.CPO).get("/reports/trends/").content.decode()
     assert 'id="churn-chart-data" type="application/json"' in html
     assert "<script>" not in html and " onclick=" not in html
-    start = html.index('id="churn-chart-data" type="application/json">') + len('id="churn-chart-data" type="application/json">')
+    start = html.index('id="churn-chart-data" type="application/json">') + len(
+        'id="churn-chart-data" type="application/json">'
+    )
     data = json.loads(html[start : html.index("</script>", start)])
     assert len(data["labels"]) == 26

@@ -80,7 +80,9 @@ def test_short_history_is_not_tested():
 
 
 def test_benjamini_hochberg_known_values():
-    assert stats.benjamini_hochberg([0.01, 0.04, 0.03, 0.2]) == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2])
+    assert stats.benjamini_hochberg([0.01, 0.04, 0.03, 0.2]) == pytest.approx(
+        [0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2]
+    )
 
 
 def test_a_fall_is_never_a_rise():
