@@ -38,10 +38,11 @@ class Cluster:
     size: int
     accounts: int
     words: list[str]
+    name: str = ""
 
     @property
     def suggested_name(self) -> str:
-        return " ".join(word.capitalize() for word in self.words[:3]) or "New theme"
+        return self.name or " ".join(self.words[:3]).capitalize() or "New theme"
 
     @property
     def item_ids(self) -> list[int]:
@@ -50,6 +51,16 @@ class Cluster:
 
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z][a-z'-]{2,}", text.lower()) if w not in STOPWORDS}
+
+
+def _name_from_titles(titles: list[str]) -> str:
+    """The cluster's most common title, without filler words, in its own word order: "Dark mode please" → "Dark mode"."""
+    counts = Counter(t.strip() for t in titles if t.strip())
+    if not counts:
+        return ""
+    top = min(counts, key=lambda t: (-counts[t], t))
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", top) if w.lower() not in STOPWORDS]
+    return " ".join(words[:5]).capitalize()
 
 
 def untagged_clusters(*, today: date | None = None, pool: int = CLUSTER_POOL) -> list[Cluster]:
@@ -98,18 +109,16 @@ def untagged_clusters(*, today: date | None = None, pool: int = CLUSTER_POOL) ->
         members = sorted(
             (items[pk] for pk in group if pk in items), key=lambda i: (-i.occurred_at.timestamp(), i.pk)
         )
-        # Words of the titles name the cluster best; the bodies add the rest of what the items share.
-        in_titles = Counter(w for item in members for w in _words(item.title))
-        in_all = Counter(w for item in members for w in _words(f"{item.title} {item.body}"))
+        counts = Counter(w for item in members for w in _words(f"{item.title} {item.body}"))
         floor = max(2, len(members) // 2)
-        shared = [w for w, n in in_titles.most_common(3) if n >= 2]
-        shared += [w for w, n in in_all.most_common(8) if n >= floor and w not in shared]
+        shared = [w for w, n in sorted(counts.items(), key=lambda p: (-p[1], p[0])) if n >= floor][:8]
         clusters.append(
             Cluster(
                 items=members,
                 size=len(members),
                 accounts=len({i.account_id for i in members if i.account_id}),
                 words=shared,
+                name=_name_from_titles([item.title for item in members]),
             )
         )
     return clusters

@@ -25,10 +25,10 @@ class TrendForm(forms.Form):
 
 class ClusterThemeForm(forms.Form):
     name = forms.CharField(max_length=120, label="Theme name")
-    items = forms.CharField(widget=forms.HiddenInput)
+    item_ids = forms.CharField(widget=forms.HiddenInput)
 
-    def clean_items(self) -> list[int]:
-        raw = self.cleaned_data["items"]
+    def clean_item_ids(self) -> list[int]:
+        raw = self.cleaned_data["item_ids"]
         try:
             ids = [int(part) for part in raw.split(",") if part.strip()]
         except ValueError as exc:

@@ -29,7 +29,7 @@ def theme_create_from_cluster(*, name: str, item_ids: list[int], user: Any) -> T
         )
     ids = sorted(set(item_ids))[:MAX_CLUSTER_ITEMS]
     if not FeedbackItem.objects.filter(pk__in=ids).exists():
-        raise ClusterError("items", "These items no longer exist; reload the page.")
+        raise ClusterError("item_ids", "These items no longer exist; reload the page.")
     theme = feedback_services.theme_create(
         name=name,
         user=user,

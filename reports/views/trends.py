@@ -92,7 +92,7 @@ def cluster_create_theme(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             theme = theme_create_from_cluster(
-                name=form.cleaned_data["name"], item_ids=form.cleaned_data["items"], user=request.user
+                name=form.cleaned_data["name"], item_ids=form.cleaned_data["item_ids"], user=request.user
             )
         except ClusterError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -102,5 +102,5 @@ def cluster_create_theme(request: HttpRequest) -> HttpResponse:
     report = cached_report(TrendParams(today=timezone.localdate()))
     context = _trend_context(request, TrendForm(), report)
     context["cluster_form"] = form
-    context["cluster_items"] = request.POST.get("items", "")
+    context["cluster_items"] = request.POST.get("item_ids", "")
     return render(request, "reports/trends/page.html", context, status=400)
