@@ -15,19 +15,27 @@ def _selector(module: str, name: str) -> Any:
 
 
 def open_decisions(*, limit: int = 10) -> list[dict[str, Any]]:
-    """Open decisions from the insight report's decision log, as {title, url, owner, due} dicts."""
-    selector = _selector("reports.selectors", "open_decisions")
+    """Open decisions from the review's decision log (reports.review_selectors.open_decisions, issue 12), as
+    {title, url, owner, since} dicts frozen into the summary."""
+    selector = _selector("reports.review_selectors", "open_decisions")
     if selector is None:
         return []
-    return [
-        {
-            "title": str(getattr(d, "title", d)),
-            "url": d.get_absolute_url() if hasattr(d, "get_absolute_url") else "",
-            "owner": str(getattr(d, "owner", "") or ""),
-            "due": str(getattr(d, "due_date", "") or ""),
-        }
-        for d in list(selector())[:limit]
-    ]
+    rows = []
+    for decision in list(selector())[:limit]:
+        theme = getattr(decision, "theme", None)
+        owner = getattr(decision, "owner", None)
+        note = getattr(decision, "note", "") or ""
+        label = getattr(decision, "get_outcome_display", lambda: "open")()
+        rows.append(
+            {
+                "title": f"{getattr(theme, 'name', decision)}: {label.lower()}"
+                + (f" ({note[:140]})" if note else ""),
+                "url": f"/feedback/themes/{theme.pk}/" if theme is not None else "",
+                "owner": (owner.get_full_name() or owner.get_username()) if owner is not None else "",
+                "due": "",
+            }
+        )
+    return rows
 
 
 def efficiency_metrics() -> list[dict[str, Any]] | None:

@@ -24,3 +24,15 @@ def weekly_cpo_summary() -> list[int]:
 
     summary_id, sent = weekly_summary()
     return [summary_id, sent]
+
+
+@shared_task(name="reports.tasks.warm_trends", acks_late=True, max_retries=0)
+def warm_trends() -> int:
+    """Compute the CPO's default trend report ahead of the first view after a write (cached per store generation)."""
+    from django.utils import timezone
+
+    from reports.trends import TrendParams
+    from reports.views.trends import cached_report
+
+    report = cached_report(TrendParams(today=timezone.localdate()))
+    return len(report.signals.get("all", []))

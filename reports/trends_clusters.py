@@ -20,6 +20,7 @@ from feedback.models import FeedbackItem
 from reports.trends import SeriesTrend, TrendReport
 
 CLUSTER_POOL = 400  # untagged items compared (n² pairs; 400 → 80k pairs, tens of ms)
+SCAN_LIMIT = 5_000  # newest items of the window looked at for untagged ones (an index probe each)
 MIN_CLUSTER = 3
 MAX_CLUSTERS = 6
 MAX_CLUSTER_ITEMS = 200
@@ -67,18 +68,29 @@ def untagged_clusters(*, today: date | None = None, pool: int = CLUSTER_POOL) ->
     """Groups of ≥ 3 similar untagged items from the last weeks, biggest first, each with its shared words."""
     today = today or timezone.localdate()
     since = today - timedelta(weeks=settings.TRENDS_CLUSTER_WEEKS)
+    # Only the newest SCAN_LIMIT items of the window are looked at, so the cost stays flat in a store where nearly
+    # everything is tagged (scanning all of eight weeks for the few untagged ones took seconds at a million items).
     sql = """
-        WITH pool AS (
+        WITH newest AS MATERIALIZED (
+            SELECT i.id, i.occurred_at FROM feedback_feedbackitem i
+            WHERE i.occurred_at >= %s ORDER BY i.occurred_at DESC LIMIT %s
+        ),
+        untagged AS MATERIALIZED (
+            -- LATERAL + LIMIT 1: one index probe per item, never a hash of every theme link in the store.
+            SELECT n.id FROM newest n
+            LEFT JOIN LATERAL (
+                SELECT 1 AS tagged FROM feedback_feedbacktheme ft WHERE ft.item_id = n.id AND NOT ft.removed LIMIT 1
+            ) t ON true
+            WHERE t.tagged IS NULL ORDER BY n.occurred_at DESC LIMIT %s
+        ),
+        pool AS (
             SELECT i.id, left(coalesce(i.title, '') || ' ' || coalesce(i.body, ''), 600) AS text
-            FROM feedback_feedbackitem i
-            WHERE i.occurred_at >= %s
-              AND NOT EXISTS (SELECT 1 FROM feedback_feedbacktheme ft WHERE ft.item_id = i.id AND NOT ft.removed)
-            ORDER BY i.occurred_at DESC LIMIT %s
+            FROM feedback_feedbackitem i JOIN untagged u ON u.id = i.id
         )
         SELECT a.id, b.id FROM pool a JOIN pool b ON a.id < b.id WHERE similarity(a.text, b.text) >= %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, pool, settings.TRENDS_CLUSTER_SIMILARITY])
+        cursor.execute(sql, [since, SCAN_LIMIT, pool, settings.TRENDS_CLUSTER_SIMILARITY])
         pairs = cursor.fetchall()
     leader: dict[int, int] = {}
 

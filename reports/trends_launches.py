@@ -8,16 +8,17 @@ before it (the day in progress is left out, so a launch yesterday is not read as
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from feedback import segments
-from feedback.models import ItemKind
-from readiness import selectors as readiness_selectors
+from feedback.models import Account
 from readiness.models import Release, ReleaseStatus
 from reports import stats
 
@@ -97,31 +98,62 @@ def launch_outcome(release: Release, *, today: date | None = None) -> LaunchOutc
     )
     if not outcome.has_themes:
         return outcome
-    before = Q(occurred_at__gte=_aware(launch - timedelta(days=days)), occurred_at__lt=_aware(launch))
-    after = Q(occurred_at__gte=_aware(launch), occurred_at__lt=_aware(launch + timedelta(days=days)))
-    ticket = Q(kind=ItemKind.TICKET)
-    cuts: dict[str, Q] = {"": Q()}
-    labels = {s.key: s.label for s in segments.segments()}
-    for key in OUTCOME_SEGMENTS:
-        cuts[key] = segments.item_q(key)
-    aggregates = {}
-    for key, cut in cuts.items():
-        for period, period_q in (("b", before), ("a", after)):
-            aggregates[f"{key}_{period}_f"] = Count("id", filter=cut & period_q)
-            aggregates[f"{key}_{period}_t"] = Count("id", filter=cut & period_q & ticket)
-    figures = readiness_selectors.theme_feedback(release).filter(before | after).aggregate(**aggregates)
-    outcome.tickets = BeforeAfter(figures["_b_t"], figures["_a_t"])
-    outcome.feedback = BeforeAfter(figures["_b_f"], figures["_a_f"])
+    labels = {seg.key: seg.label for seg in segments.segments()}
+    figures = _before_after(release, launch, days)
+    outcome.tickets = BeforeAfter(figures["", "t", False], figures["", "t", True])
+    outcome.feedback = BeforeAfter(figures["", "f", False], figures["", "f", True])
     outcome.by_segment = [
         (
             labels[key],
-            BeforeAfter(figures[f"{key}_b_t"], figures[f"{key}_a_t"]),
-            BeforeAfter(figures[f"{key}_b_f"], figures[f"{key}_a_f"]),
+            BeforeAfter(figures[key, "t", False], figures[key, "t", True]),
+            BeforeAfter(figures[key, "f", False], figures[key, "f", True]),
         )
         for key in OUTCOME_SEGMENTS
-        if figures[f"{key}_b_f"] or figures[f"{key}_a_f"]
+        if figures[key, "f", False] or figures[key, "f", True]
     ]
     return outcome
+
+
+def _before_after(release: Release, launch: date, days: int) -> dict[tuple[str, str, bool], int]:
+    """{(segment key or "", "t" tickets / "f" all feedback, after launch?): items}, in one query.
+
+    Segments are the accounts' segments now (feedback.segments, as on every page); each item counts once even when it
+    carries several of the release's themes.
+    """
+    flags, params = [], []
+    for key in OUTCOME_SEGMENTS:
+        sub, sub_params = Account.objects.filter(segments.account_q(key)).values("pk").query.sql_with_params()
+        flags.append(f"a.id IN ({sub}) AS {key}")
+        params.extend(sub_params)
+    theme_ids = list(release.themes.values_list("pk", flat=True))
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE coalesce(acct.{key}, false)), "
+        f"count(*) FILTER (WHERE coalesce(acct.{key}, false) AND it.kind = 'ticket')"
+        for key in OUTCOME_SEGMENTS
+    )
+    sql = f"""
+        WITH acct AS MATERIALIZED (SELECT a.id, {", ".join(flags)} FROM feedback_account a),
+        it AS (
+            SELECT DISTINCT i.id, i.kind, i.account_id, i.occurred_at >= %s AS after
+            FROM feedback_feedbacktheme ft JOIN feedback_feedbackitem i ON i.id = ft.item_id
+            WHERE ft.theme_id = ANY(%s) AND NOT ft.removed AND i.occurred_at >= %s AND i.occurred_at < %s
+        )
+        SELECT it.after, count(*), count(*) FILTER (WHERE it.kind = 'ticket'), {counts}
+        FROM it LEFT JOIN acct ON acct.id = it.account_id GROUP BY it.after
+    """
+    start, split, end = (
+        _aware(launch - timedelta(days=days)),
+        _aware(launch),
+        _aware(launch + timedelta(days=days)),
+    )
+    figures: dict[tuple[str, str, bool], int] = defaultdict(int)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, split, theme_ids, start, end])
+        for after, *values in cursor.fetchall():
+            for n, key in enumerate(("", *OUTCOME_SEGMENTS)):
+                figures[key, "f", after] = values[2 * n]
+                figures[key, "t", after] = values[2 * n + 1]
+    return figures
 
 
 def recent_launches(*, today: date | None = None, weeks: int = 26) -> list[LaunchOutcome]:

@@ -276,6 +276,13 @@ CELERY_BEAT_SCHEDULE["reports-weekly-cpo-summary"] = {
     "schedule": crontab(day_of_week=TRENDS_SUMMARY_WEEKDAY, hour=TRENDS_SUMMARY_HOUR, minute=0),
     "options": {"expires": 6 * 3600},
 }
+# The default trend report reads every theme's last 26 weeks (seconds at a million items): keep it computed so the
+# CPO's landing answers from the store-generation cache; a write makes the next run recompute.
+CELERY_BEAT_SCHEDULE["reports-warm-trends"] = {
+    "task": "reports.tasks.warm_trends",
+    "schedule": timedelta(minutes=env_int("TRENDS_WARM_MINUTES", 10, minimum=1)),
+    "options": {"expires": 300},
+}
 
 LOGGING = {
     "version": 1,

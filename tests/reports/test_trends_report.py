@@ -182,3 +182,9 @@ def test_chart_data_is_json_script_not_inline_code(client_for, arr_fixture):
     )
     data = json.loads(html[start : html.index("</script>", start)])
     assert len(data["labels"]) == 26
+
+
+def test_warm_task_computes_the_default_report(arr_fixture):
+    from reports.tasks import warm_trends
+
+    assert warm_trends.apply().get() == 1
