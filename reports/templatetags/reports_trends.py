@@ -29,3 +29,16 @@ def money_signed(value: object) -> str:
 def launch_outcome(release: Any) -> dict[str, Any]:
     """The release's launch outcome (tickets and feedback on its themes before vs after launch), once launched."""
     return {"outcome": compute_launch_outcome(release), "on_release_page": True}
+
+
+@register.filter
+def pvalue(value: object, digits: int = 4) -> str:
+    """A p- or q-value for people: 0.0312, or "< 0.0001" rather than a row of zeros."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    floor = 10 ** -int(digits)
+    if number < floor:
+        return f"< {floor:.{int(digits)}f}"
+    return f"{number:.{int(digits)}f}"
