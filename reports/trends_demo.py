@@ -110,7 +110,7 @@ def _plant_rise(
     rate = _weekly_baseline(
         theme, [a.pk for a in accounts], base_from, datetime.combine(recent_from, time(0), tzinfo=UTC), b
     )
-    per_week = max(8, round(rate * 1.2))
+    per_week = max(10, round(rate * 1.5))
     items = []
     for week in range(k):
         monday = recent_from + timedelta(weeks=week)
@@ -150,14 +150,24 @@ def seed_trends_demo(*, anchor: date, seed: int = 42) -> int:
         items = _plant_rise(rng, themes[EXPANSION_THEME], expansion_accounts, EXPANSION_SAYS, anchor, 10_000)
         planted += [(i, themes[EXPANSION_THEME]) for i in items]
     customers = list(Account.objects.filter(lifecycle=Lifecycle.CUSTOMER).order_by("pk")[:400])
+    # The launch burst comes from healthy customers, so it does not also read as a churn signal on Mobile app.
+    lost = Opportunity.objects.filter(account=OuterRef("pk"), status=OpportunityStatus.LOST)
+    healthy = [
+        a
+        for a in Account.objects.filter(
+            lifecycle=Lifecycle.CUSTOMER, churn_risk_score__lt=settings.CHURN_RISK_SCORE_THRESHOLD
+        )
+        .exclude(Exists(lost))
+        .order_by("pk")[:400]
+    ]
     release = Release.objects.filter(name=LAUNCH_RELEASE).first()
-    if release and LAUNCH_THEME in themes and customers:
+    if release and LAUNCH_THEME in themes and healthy:
         days = min(settings.TRENDS_LAUNCH_WEEKS * 7, (anchor - release.launch_date).days)
         for n in range(max(20, 2 * days)):
             when = _at(release.launch_date - timedelta(days=1 + rng.randrange(max(days, 1))), rng)
             title = rng.choice(["Android app crashes on photo upload", "Photo upload crash (Android)"])
             body = "The Android app crashes every time a technician attaches a photo to a job."
-            item = _item(rng, 20_000 + n, rng.choice(customers), when, title, body, Source.ZENDESK)
+            item = _item(rng, 20_000 + n, rng.choice(healthy), when, title, body, Source.ZENDESK)
             planted.append((item, themes[LAUNCH_THEME]))
     if customers:
         for c, (titles, body) in enumerate(CLUSTERS):
