@@ -28,11 +28,14 @@ def weekly_cpo_summary() -> list[int]:
 
 @shared_task(name="reports.tasks.warm_trends", acks_late=True, max_retries=0)
 def warm_trends() -> int:
-    """Compute the CPO's default trend report ahead of the first view after a write (cached per store generation)."""
+    """Compute the CPO's default trend report, launch outcomes and clusters ahead of the first view after a write (cached per store generation)."""
     from django.utils import timezone
 
     from reports.trends import TrendParams
-    from reports.views.trends import cached_report
+    from reports.views.trends import cached_clusters, cached_launches, cached_report
 
-    report = cached_report(TrendParams(today=timezone.localdate()))
+    today = timezone.localdate()
+    report = cached_report(TrendParams(today=today))
+    cached_launches(today)
+    cached_clusters(today)
     return len(report.signals.get("all", []))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,12 +17,13 @@ from feedback import cache as store_cache
 from feedback.permissions import CURATE_ROLES, READ_ROLES
 from productops.navigation import PILLAR_ROLES
 from productops.roles import has_any_role, role_required
+from readiness.models import Release
 from reports import trends_charts
 from reports.models import CpoSummary
 from reports.trends import TEST_NAME, TrendParams, TrendReport, trend_report
-from reports.trends_clusters import emerging_themes, untagged_clusters
+from reports.trends_clusters import Cluster, emerging_themes, untagged_clusters
 from reports.trends_forms import ClusterThemeForm, TrendForm
-from reports.trends_launches import recent_launches
+from reports.trends_launches import LaunchOutcome, recent_launches
 from reports.trends_services import ClusterError, theme_create_from_cluster
 
 REPORT_ROLES = PILLAR_ROLES["reports"]
@@ -30,6 +33,17 @@ def cached_report(params: TrendParams) -> TrendReport:
     """The report, reused until the store changes (feedback.cache keys on the store's generation)."""
     key = f"{params.weeks}:{params.segment}:{params.today}:{settings.TRENDS_RECENT_WEEKS}:{settings.TRENDS_BASELINE_WEEKS}"
     return store_cache.cached("trends", key, lambda: trend_report(params))
+
+
+def cached_launches(today: date, *, weeks: int = 8) -> list[LaunchOutcome]:
+    """Recent launch outcomes, reused until the store or a release changes (releases' own edits move updated_at)."""
+    stamp = Release.objects.aggregate(at=Max("updated_at"), n=Count("id"))
+    key = f"{today}:{weeks}:{stamp['at']}:{stamp['n']}"
+    return store_cache.cached("trends-launches", key, lambda: recent_launches(today=today, weeks=weeks))
+
+
+def cached_clusters(today: date) -> list[Cluster]:
+    return store_cache.cached("trends-clusters", str(today), lambda: untagged_clusters(today=today))
 
 
 def _help() -> dict[str, Any]:
@@ -50,7 +64,7 @@ def landing(request: HttpRequest) -> HttpResponse:
         "report": report,
         "churn": report.rising("churn")[:5],
         "expansion": report.rising("expansion")[:5],
-        "launches": recent_launches(today=today, weeks=8),
+        "launches": cached_launches(today),
         "summaries": list(CpoSummary.objects.only("pk", "week_start", "subject")[:6]),
         "charts": trends_charts.signal_charts(report, top=3),
         **_help(),
@@ -66,7 +80,7 @@ def _trend_context(request: HttpRequest, form: TrendForm, report: TrendReport | 
         context["charts"] = trends_charts.theme_charts(report)
         context["signal_charts"] = trends_charts.signal_charts(report, top=3)
         context["emerging"] = emerging_themes(report)
-        context["clusters"] = untagged_clusters() if context["can_read_verbatims"] else []
+        context["clusters"] = cached_clusters(timezone.localdate()) if context["can_read_verbatims"] else []
     return context
 
 
