@@ -6,8 +6,7 @@
 Seeds the store with `seed_demo` data (or reuses it when it already holds at least --items items), then requests each
 report through Django's full stack (middleware, login, role check, templates) with every cache off, prints cold time
 and p50/p95 per case, and last one line:
-`reports: <report> p95 <N> ms[, <report> p95 <M> ms ...] at <K> items (no cache)`,
-e.g. `reports: insight p95 <N> ms, trends p95 <M> ms at <K> items (no cache)`.
+`reports: insight p95 <N> ms[, <case> p95 <M> ms ...] at <K> items (no cache)`.
 
 Each report is one function below returning (name, url) cases; a new report adds its function to CASES.
 """
@@ -38,13 +37,32 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[int(rank) - 1]
 
 
+def insight_cases() -> list[tuple[str, str]]:
+    """The Strategic Insight report for the five themes with the most blocked deals (the widest report a PM builds)."""
+    from django.db.models import Count
+
+    from feedback.models import Theme
+
+    ids = list(
+        Theme.objects.filter(merged_into__isnull=True)
+        .annotate(deals=Count("blocked_opportunities"))
+        .order_by("-deals", "pk")
+        .values_list("pk", flat=True)[:5]
+    )
+    themes = ",".join(str(pk) for pk in ids)
+    return [("insight, 5 themes", f"/reports/insight/?themes={themes}")]
+
+
 def trends_cases() -> list[tuple[str, str]]:
     """The trend report over 26 weeks and every theme: the CPO's default view (all signals, clusters, emerging)."""
     return [("trends, 26 weeks, all themes", "/reports/trends/?weeks=26")]
 
 
 # (label in the last line, cases). The trends report adds its entry here.
-CASES: list[tuple[str, Callable[[], list[tuple[str, str]]]]] = [("trends", trends_cases)]
+CASES: list[tuple[str, Callable[[], list[tuple[str, str]]]]] = [
+    ("insight", insight_cases),
+    ("trends", trends_cases),
+]
 
 
 def measure(client: Any, url: str, requests: int) -> tuple[float, float, float]:

@@ -147,6 +147,24 @@ ARR_TIERS = [
     ("enterprise", "Enterprise", env_decimal("ARR_TIER_ENTERPRISE_MIN", "100000")),
 ]
 
+# --- Reports: Strategic Insight (issue 12) ----------------------------------------------------------------------
+# Default weights of the insight score's terms; a PM changes them on the page. Each term is weight x (the theme's
+# figure / the largest figure among the compared themes), so a weight is how much that column can add to a score.
+INSIGHT_WEIGHTS = {
+    "pipeline": env_decimal("INSIGHT_WEIGHT_PIPELINE", "3"),
+    "installed": env_decimal("INSIGHT_WEIGHT_INSTALLED", "2"),
+    "at_risk": env_decimal("INSIGHT_WEIGHT_AT_RISK", "3"),
+    "calls": env_decimal("INSIGHT_WEIGHT_CALLS", "1"),
+    "tickets": env_decimal("INSIGHT_WEIGHT_TICKETS", "1"),
+    "detractors": env_decimal("INSIGHT_WEIGHT_DETRACTORS", "2"),
+}
+# The window the pain figures and their trend cover, ending on the day of the data.
+INSIGHT_WINDOW_DAYS = env_int("INSIGHT_WINDOW_DAYS", 180, minimum=7)
+# The usage metric whose change (last 4 weeks against the 4 before) is the usage signal of the accounts that asked.
+INSIGHT_USAGE_METRIC = env_str("INSIGHT_USAGE_METRIC", "active_users")
+# A review pack covers feedback since the previous review; the first one looks back this many days.
+REVIEW_FIRST_PERIOD_DAYS = env_int("REVIEW_FIRST_PERIOD_DAYS", 30, minimum=1)
+
 # --- Integrations (issue: integrations) --------------------------------------------------------------------------
 # Each vendor has a switch; an enabled vendor without its credentials stops start-up with the variable's name.
 ZENDESK_ENABLED = env_bool("ZENDESK_ENABLED", False)

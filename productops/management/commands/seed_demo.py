@@ -9,6 +9,7 @@ from tqdm import tqdm
 from feedback import demo
 from feedback.demo_catalogue import DEMO_PASSWORD, DEMO_USERS
 from readiness.demo import flush_readiness_demo, seed_readiness_demo
+from reports.review_demo import flush_reports_demo, seed_reports_demo
 from reports.trends_demo import seed_trends_demo
 
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write("Deleting the existing store (--flush)…")
             flush_readiness_demo()
+            flush_reports_demo()
             demo.flush_store()
         with tqdm(
             total=options.items,
@@ -68,12 +70,14 @@ class Command(BaseCommand):
         ) as bar:
             summary = demo.seed_demo(options, progress=bar.update)
         releases = seed_readiness_demo(anchor=options.anchor)
+        decisions = seed_reports_demo(anchor=options.anchor)
         planted = seed_trends_demo(anchor=options.anchor, seed=options.seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {summary.accounts:,} accounts, {summary.opportunities:,} opportunities, "
                 f"{summary.themes} themes, {summary.items:,} feedback items ({summary.theme_links:,} theme links), "
-                f"{summary.usage_metrics:,} usage metrics, {releases} releases, {planted} trend-report items (seed {options.seed}, anchor {options.anchor})."
+                f"{summary.usage_metrics:,} usage metrics, {releases} releases, {decisions} review decisions, "
+                f"{planted} trend-report items (seed {options.seed}, anchor {options.anchor})."
             )
         )
         self._print_logins()
