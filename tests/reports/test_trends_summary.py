@@ -78,3 +78,21 @@ def test_beat_runs_the_task_and_the_page_keeps_it(data, client_for):
     assert "Performance" in page and "cpo1@example.com" in page
     assert "Performance" in client.get("/reports/summaries/").content.decode() or True
     assert client_for(Role.SALES).get(f"/reports/summaries/{summary_id}/").status_code == 403
+
+
+def test_open_decisions_come_from_the_review_decision_log(data, make_theme):
+    from reports.models import Decision
+
+    theme = make_theme("SSO")
+    Decision.objects.create(theme=theme, outcome="needs_research", owner=data["pm"], note="Talk to 3 banks")
+    summary = summary_service.summary_draft(today=TODAY)
+    assert summary.content["decisions"] == [
+        {
+            "title": "SSO: needs research (Talk to 3 banks)",
+            "url": f"/feedback/themes/{theme.pk}/",
+            "owner": "pm1",
+            "due": "",
+        }
+    ]
+    summary_service.summary_send(summary_id=summary.pk)
+    assert "SSO: needs research" in mail.outbox[0].body
