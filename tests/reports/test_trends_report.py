@@ -188,3 +188,14 @@ def test_warm_task_computes_the_default_report(arr_fixture):
     from reports.tasks import warm_trends
 
     assert warm_trends.apply().get() == 1
+
+
+def test_volume_page_draws_complete_weeks_only(client_for, make_account, say):
+    account = make_account("Risky", risk=90)
+    say(account, None, week(1))
+    say(account, None, THIS_MONDAY + timedelta(days=1))
+    response = client_for(Role.CPO).get("/reports/volume/")
+    chart = response.context["chart"]
+    assert len(chart["labels"]) == 26 and chart["labels"][-1] == "Nov 16"
+    assert chart["datasets"][0]["data"][-1] == 1
+    assert "<script>" not in response.content.decode()
