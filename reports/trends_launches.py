@@ -14,12 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from feedback import segments
 from feedback.models import Account
-from readiness.models import Release, ReleaseStatus
+from readiness.models import Release
 from reports import stats
 
 OUTCOME_SEGMENTS = ("churn_risk", "expansion", "high_priority_deal", "customer", "prospect")
@@ -85,21 +85,29 @@ def launch_outcome(release: Release, *, today: date | None = None) -> LaunchOutc
     days = min(settings.TRENDS_LAUNCH_WEEKS * 7, (today - launch).days)
     if days <= 0:
         return None
-    checklist = release.checklist.aggregate(
-        total=Count("id"), done=Count("id", filter=Q(done_at__lt=_aware(launch + timedelta(days=1))))
-    )
+    # recent_launches annotates these on the whole list; a single release reads them here.
+    checklist = {
+        "total": getattr(release, "checklist_total", None),
+        "done": getattr(release, "done_at_launch", None),
+    }
+    if checklist["total"] is None:
+        checklist = release.checklist.aggregate(
+            total=Count("id"),
+            done=Count("id", filter=Q(done_at__lt=F("release__launch_date") + timedelta(days=1))),
+        )
+    theme_ids = [t.pk for t in release.themes.all()]  # prefetched by recent_launches
     outcome = LaunchOutcome(
         release=release,
         days=days,
         complete=days == settings.TRENDS_LAUNCH_WEEKS * 7,
-        has_themes=release.themes.exists(),
+        has_themes=bool(theme_ids),
         checklist_total=checklist["total"],
         checklist_done_at_launch=checklist["done"],
     )
     if not outcome.has_themes:
         return outcome
     labels = {seg.key: seg.label for seg in segments.segments()}
-    figures = _before_after(release, launch, days)
+    figures = _before_after(theme_ids, launch, days)
     outcome.tickets = BeforeAfter(figures["", "t", False], figures["", "t", True])
     outcome.feedback = BeforeAfter(figures["", "f", False], figures["", "f", True])
     outcome.by_segment = [
@@ -114,7 +122,7 @@ def launch_outcome(release: Release, *, today: date | None = None) -> LaunchOutc
     return outcome
 
 
-def _before_after(release: Release, launch: date, days: int) -> dict[tuple[str, str, bool], int]:
+def _before_after(theme_ids: list[int], launch: date, days: int) -> dict[tuple[str, str, bool], int]:
     """{(segment key or "", "t" tickets / "f" all feedback, after launch?): items}, in one query.
 
     Segments are the accounts' segments now (feedback.segments, as on every page); each item counts once even when it
@@ -125,7 +133,6 @@ def _before_after(release: Release, launch: date, days: int) -> dict[tuple[str, 
         sub, sub_params = Account.objects.filter(segments.account_q(key)).values("pk").query.sql_with_params()
         flags.append(f"a.id IN ({sub}) AS {key}")
         params.extend(sub_params)
-    theme_ids = list(release.themes.values_list("pk", flat=True))
     counts = ", ".join(
         f"count(*) FILTER (WHERE coalesce(acct.{key}, false)), "
         f"count(*) FILTER (WHERE coalesce(acct.{key}, false) AND it.kind = 'ticket')"
@@ -161,7 +168,15 @@ def recent_launches(*, today: date | None = None, weeks: int = 26) -> list[Launc
     today = today or timezone.localdate()
     releases = (
         Release.objects.filter(launch_date__lt=today, launch_date__gte=today - timedelta(weeks=weeks))
-        .filter(Q(status=ReleaseStatus.LAUNCHED) | Q(launch_date__lt=today))
+        .annotate(
+            checklist_total=Count("checklist", distinct=True),
+            done_at_launch=Count(
+                "checklist",
+                filter=Q(checklist__done_at__lt=F("launch_date") + timedelta(days=1)),
+                distinct=True,
+            ),
+        )
+        .prefetch_related("themes")
         .order_by("-launch_date", "pk")
     )
     outcomes = (launch_outcome(release, today=today) for release in releases)
