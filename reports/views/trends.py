@@ -38,7 +38,7 @@ def cached_report(params: TrendParams) -> TrendReport:
 def cached_launches(today: date, *, weeks: int = 8) -> list[LaunchOutcome]:
     """Recent launch outcomes, reused until the store or a release changes (releases' own edits move updated_at)."""
     stamp = Release.objects.aggregate(at=Max("updated_at"), n=Count("id"))
-    key = f"{today}:{weeks}:{stamp['at']}:{stamp['n']}"
+    key = f"{today}:{weeks}:{stamp['at'].timestamp() if stamp['at'] else 0}:{stamp['n']}"
     return store_cache.cached("trends-launches", key, lambda: recent_launches(today=today, weeks=weeks))
 
 
