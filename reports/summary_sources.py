@@ -39,8 +39,45 @@ def open_decisions(*, limit: int = 10) -> list[dict[str, Any]]:
 
 
 def efficiency_metrics() -> list[dict[str, Any]] | None:
-    """PM internal-time share and quality of inbound, from the time audits; None until that work lands."""
-    selector = _selector("audits.selectors", "efficiency_metrics")
-    if selector is None:
+    """The latest PM internal-time share and inbound quality, from the time audits (audits.selectors and
+    audits.inbound_selectors); None when that app offers neither."""
+    pm = _selector("audits.selectors", "pm_internal_share_over_rounds")
+    inbound = _selector("audits.inbound_selectors", "inbound_quality_over_time")
+    if pm is None and inbound is None:
         return None
-    return list(selector())
+    out: list[dict[str, Any]] = []
+    if pm is not None:
+        measured = [p for p in pm()["points"] if p["n"]]
+        if measured:
+            last = measured[-1]
+            out.append(
+                {
+                    "label": f"PM internal-status share, median ({last['round'].name})",
+                    "value": f"{last['median']:.0f}%",
+                }
+            )
+            out.append(
+                {"label": "PMs over the internal-time threshold", "value": f"{last['share_over']:.0f}%"}
+            )
+    if inbound is not None:
+        shares = [v for v in inbound()["share"]["datasets"][-1]["data"] if v is not None]
+        if shares:
+            out.append(
+                {
+                    "label": "Inbound questions about strategy (all teams, last 4 weeks)",
+                    "value": f"{shares[-1]:.0f}%",
+                }
+            )
+    return out
+
+
+def efficiency_charts() -> dict[str, Any] | None:
+    """Chart.js data for the CPO overview: PM internal-time share per audit round, strategy share of inbound."""
+    pm = _selector("audits.selectors", "pm_internal_share_over_rounds")
+    inbound = _selector("audits.inbound_selectors", "inbound_quality_over_time")
+    if pm is None and inbound is None:
+        return None
+    return {
+        "pm": pm()["chart"] if pm is not None else None,
+        "inbound": inbound()["share"] if inbound is not None else None,
+    }

@@ -18,7 +18,7 @@ from feedback.permissions import CURATE_ROLES, READ_ROLES
 from productops.navigation import PILLAR_ROLES
 from productops.roles import has_any_role, role_required
 from readiness.models import Release
-from reports import trends_charts
+from reports import summary_sources, trends_charts
 from reports.models import CpoSummary
 from reports.trends import TEST_NAME, TrendParams, TrendReport, trend_report
 from reports.trends_clusters import Cluster, emerging_themes, untagged_clusters
@@ -67,6 +67,7 @@ def landing(request: HttpRequest) -> HttpResponse:
         "launches": cached_launches(today),
         "summaries": list(CpoSummary.objects.only("pk", "week_start", "subject")[:6]),
         "charts": trends_charts.signal_charts(report, top=3),
+        "efficiency": summary_sources.efficiency_charts(),
         **_help(),
     }
     return render(request, "reports/trends/landing.html", context)

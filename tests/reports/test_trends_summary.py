@@ -47,7 +47,7 @@ def test_draft_is_once_per_week_and_lists_rising_churn(data):
     assert first.pk == again.pk and CpoSummary.objects.count() == 1
     assert first.week_start.isoformat() == "2026-11-16"
     assert [t["name"] for t in first.content["churn"]] == ["Performance"]
-    assert first.content["decisions"] == [] and first.content["efficiency"] is None
+    assert first.content["decisions"] == [] and first.content["efficiency"] == []  # no audit round yet
 
 
 def test_sent_once_per_recipient_even_when_the_task_is_retried(data, settings):
