@@ -29,7 +29,7 @@ _STOP = """a about after all also am an and any are as at be because been but by
 don't for from get gets got had has have how i i'm if in into is isn't it it's its just like make me more most my need
 needs no not now of on or our out please so some than that the their them then there these they this those to too up
 us very was we we're were what when where which while who why will with would you your ticket logged said asked key
-points call notes inc ltd gmbh group co ag llc sa"""
+points call notes inc ltd gmbh group co ag llc sa request requests feature"""
 STOPWORDS = frozenset(_STOP.split())
 
 
