@@ -199,3 +199,22 @@ def test_volume_page_draws_complete_weeks_only(client_for, make_account, say):
     assert len(chart["labels"]) == 26 and chart["labels"][-1] == "Nov 16"
     assert chart["datasets"][0]["data"][-1] == 1
     assert "<script>" not in response.content.decode()
+
+
+@pytest.mark.skipif(
+    not __import__("feedback.models").models.Account._meta.get_field("arr").null,
+    reason="Account.arr is not nullable yet (integrations work)",
+)
+def test_unknown_arr_is_unknown_not_zero(client_for, make_theme, make_account, say):
+    theme = make_theme("Exports")
+    known = make_account("Known", arr=100_000, risk=80)
+    unknown = make_account("Unknown", risk=80)
+    unknown.arr = None
+    unknown.save(update_fields=["arr"])
+    say(known, theme, RECENT_FROM + timedelta(days=1))
+    say(unknown, theme, RECENT_FROM + timedelta(days=2))
+    churn = _row(trend_report(TrendParams(today=TODAY)), "churn", theme)
+    assert (churn.accounts, churn.accounts_arr, churn.accounts_unknown) == (2, Decimal(100_000), 1)
+    assert churn.unknown_arr_items == 1 and churn.weighted_recent == Decimal("25000.00")
+    html = client_for(Role.CPO).get("/reports/trends/").content.decode()
+    assert "1 of 2 ARR unknown" in html
