@@ -12,8 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from feedback import blockers, rules
 from feedback import cache as store_cache
-from feedback import rules
 from feedback.models import (
     Account,
     FeedbackItem,
@@ -152,6 +152,7 @@ def theme_create(
         status=status,
     )
     _record(theme, "created", user, keywords=theme.keywords)
+    blockers.theme_link_deals(theme=theme)  # deals the CRM said were blocked by this name, before it existed
     if theme.keywords:
         _enqueue_retag(theme.pk)
     store_cache.bump_on_commit()
@@ -180,6 +181,8 @@ def theme_update(*, theme: Theme, user: Any, **changes: Any) -> Theme:
         _record(theme, "updated", user, changes=changed)
     if "keywords" in changed or "status" in changed:
         _enqueue_retag(theme.pk)
+    if "name" in changed or "aliases" in changed:
+        blockers.theme_link_deals(theme=theme)
     store_cache.bump_on_commit()
     return theme
 

@@ -213,7 +213,7 @@ def test_a_big_backfill_goes_through_bulk_api_2(salesforce, connector, sleep, po
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert Account.objects.count() == 8 and Account.objects.get(salesforce_id="001BULK4").arr == 1004
     assert Account.objects.get(salesforce_id="001BULK4").owner_csm == dana  # the CSV's Owner.Email column
-    assert Account.objects.get(salesforce_id="001B").arr == 0  # an empty CSV cell is a null, not an error
+    assert Account.objects.get(salesforce_id="001B").arr is None  # an empty CSV cell is unknown, not an error
     results = salesforce.calls_to("/services/data/v59.0/jobs/query/750FAKE0/results")
     assert len(results) == 3  # pages of 3 followed by Sforce-Locator until it says null
     assert Opportunity.objects.get(salesforce_id="006X").status == "open"  # small objects stay on REST
