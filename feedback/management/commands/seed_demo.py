@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from feedback import demo
 from feedback.demo_catalogue import DEMO_PASSWORD, DEMO_USERS
+from integrations.demo import seed_integrations_demo
 from readiness.demo import flush_readiness_demo, seed_readiness_demo
 
 
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             dynamic_ncols=True,
         ) as bar:
             summary = demo.seed_demo(options, progress=bar.update)
+        seed_integrations_demo()
         releases = seed_readiness_demo(anchor=options.anchor)
         self.stdout.write(
             self.style.SUCCESS(
