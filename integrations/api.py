@@ -1,4 +1,4 @@
-"""The signed NPS webhook. It authenticates by HMAC over the body, not by a user session."""
+"""The integrations API: the signed NPS webhook (HMAC over the body, no user session) and the sync-run list."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ import json
 
 from django.conf import settings
 from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from integrations.models import SyncRun
 from integrations.nps.imports import import_nps_payload
 from integrations.nps.mapping import verify_signature
+from productops.roles import Role
 
 
 class RawBodyParser(BaseParser):
@@ -54,3 +58,28 @@ class NpsWebhook(APIView):
             {"run": run.pk, "created": run.created, "updated": run.updated, "rejected": rejected},
             status=200 if not rejected else 207,
         )
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    vendor = serializers.CharField(source="connection.vendor")
+    stream = serializers.CharField(source="connection.stream")
+    started = serializers.DateTimeField(source="started_at")
+    finished = serializers.DateTimeField(source="finished_at")
+    stored = serializers.SerializerMethodField()
+    error_message = serializers.CharField(source="error")
+
+    class Meta:
+        model = SyncRun
+        fields = ["id", "vendor", "stream", "status", "trigger", "started", "finished", "fetched", "stored",
+                  "created", "updated", "rejected", "retries", "error_message"]  # fmt: skip
+
+    def get_stored(self, run: SyncRun) -> int:
+        return run.created + run.updated
+
+
+class SyncRunList(ListAPIView):
+    """Recent sync runs, newest first (Product Ops): what the integrations page shows, for scripts and alerts."""
+
+    allowed_roles = frozenset({Role.PRODUCT_OPS})
+    serializer_class = SyncRunSerializer
+    queryset = SyncRun.objects.select_related("connection").order_by("-started_at", "-id")

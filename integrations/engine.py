@@ -42,7 +42,6 @@ from integrations.records import (
 )
 from integrations.rejects import Reject, close_rejects, keep_rejects, open_reject_ids
 from integrations.store import PreparedFeedback, RunCache, prepare_feedback, store_batch
-from productops.db import is_postgres
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -92,9 +91,6 @@ def lock_key(conn: Connection) -> int:
 @contextmanager
 def connection_lock(conn: Connection) -> Iterator[None]:
     """At most one run per connection: a PostgreSQL session advisory lock, released even if the worker dies."""
-    if not is_postgres():
-        yield  # the embedded SQLite mode runs tasks eagerly in one process
-        return
     key = lock_key(conn)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])

@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from productops import embedded
 from productops.env import env_bool, env_decimal, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -71,21 +72,11 @@ TEMPLATES = [
     }
 ]
 
-# With no DATABASE_URL the portal runs on an embedded SQLite file so a first `make run` needs nothing installed.
-DATABASE_URL = env_str("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+# PostgreSQL is the only database. Without DATABASE_URL the portal uses the embedded PostgreSQL that `make run` and
+# `make test` start under .data/ (productops/embedded.py); settings only read where it listens.
+DATABASE_URL = env_str("DATABASE_URL", "") or embedded.default_postgres_url()
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The feedback store's covering index (INCLUDE columns) is PostgreSQL-only; SQLite builds it without them.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -127,11 +118,10 @@ REST_FRAMEWORK = {
 }
 
 # --- Celery ---------------------------------------------------------------------------------------------------
-# Without REDIS_URL tasks run eagerly in-process so the embedded default needs no broker.
-REDIS_URL = env_str("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Redis is the broker and the shared cache. Without REDIS_URL: the embedded Redis `make run` starts under .data/.
+REDIS_URL = env_str("REDIS_URL", "") or embedded.default_redis_url()
+CELERY_BROKER_URL = embedded.celery_broker_url(REDIS_URL)
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -156,6 +146,24 @@ ARR_TIERS = [
     ("mid_market", "Mid-market", env_decimal("ARR_TIER_MID_MARKET_MIN", "25000")),
     ("enterprise", "Enterprise", env_decimal("ARR_TIER_ENTERPRISE_MIN", "100000")),
 ]
+
+# --- Reports: Strategic Insight (issue 12) ----------------------------------------------------------------------
+# Default weights of the insight score's terms; a PM changes them on the page. Each term is weight x (the theme's
+# figure / the largest figure among the compared themes), so a weight is how much that column can add to a score.
+INSIGHT_WEIGHTS = {
+    "pipeline": env_decimal("INSIGHT_WEIGHT_PIPELINE", "3"),
+    "installed": env_decimal("INSIGHT_WEIGHT_INSTALLED", "2"),
+    "at_risk": env_decimal("INSIGHT_WEIGHT_AT_RISK", "3"),
+    "calls": env_decimal("INSIGHT_WEIGHT_CALLS", "1"),
+    "tickets": env_decimal("INSIGHT_WEIGHT_TICKETS", "1"),
+    "detractors": env_decimal("INSIGHT_WEIGHT_DETRACTORS", "2"),
+}
+# The window the pain figures and their trend cover, ending on the day of the data.
+INSIGHT_WINDOW_DAYS = env_int("INSIGHT_WINDOW_DAYS", 180, minimum=7)
+# The usage metric whose change (last 4 weeks against the 4 before) is the usage signal of the accounts that asked.
+INSIGHT_USAGE_METRIC = env_str("INSIGHT_USAGE_METRIC", "active_users")
+# A review pack covers feedback since the previous review; the first one looks back this many days.
+REVIEW_FIRST_PERIOD_DAYS = env_int("REVIEW_FIRST_PERIOD_DAYS", 30, minimum=1)
 
 # --- Integrations (issue: integrations) --------------------------------------------------------------------------
 # Each vendor has a switch; an enabled vendor without its credentials stops start-up with the variable's name.
@@ -240,16 +248,12 @@ CELERY_BEAT_SCHEDULE["integrations-fail-stale-runs"] = {
 
 # --- Feedback / VOC (issue: VOC) ---------------------------------------------------------------------------------
 # Dashboard aggregates are cached per filter state and invalidated by any write to the store (feedback/cache.py),
-# so they stay exact; 0 turns the cache off. With REDIS_URL the cache is shared by every web process.
+# so they stay exact; 0 turns the cache off. It lives in Redis, shared by every web process.
 FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 600, minimum=0)
 FEEDBACK_CACHE_ALIAS = "feedback"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    FEEDBACK_CACHE_ALIAS: (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "feedback"}
-    ),
+    FEEDBACK_CACHE_ALIAS: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
 }
 # Items per dashboard page, and the trigram similarity above which two items of one account are shown as duplicates.
 FEEDBACK_PAGE_SIZE = env_int("FEEDBACK_PAGE_SIZE", 25, minimum=1)

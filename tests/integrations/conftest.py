@@ -13,9 +13,9 @@ from integrations.engine import RetryPolicy
 from integrations.gong.connector import GongCalls, GongSettings
 from integrations.salesforce.connector import SalesforceObjects
 from integrations.zendesk.connector import ZendeskSettings, ZendeskTickets
-from tests.fakes.gong import FakeGong
-from tests.fakes.salesforce import FakeSalesforce
-from tests.fakes.zendesk import FakeZendesk
+from simulators.gong import FakeGong
+from simulators.salesforce import FakeSalesforce
+from simulators.zendesk import FakeZendesk
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 SALESFORCE_NOW = datetime(2026, 2, 10, tzinfo=UTC)

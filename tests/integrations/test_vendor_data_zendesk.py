@@ -12,7 +12,7 @@ from feedback.models import Account, FeedbackItem
 from integrations import engine
 from integrations.models import RunStatus
 from integrations.zendesk.connector import ZendeskSettings, ZendeskTickets
-from tests.fakes.zendesk import FakeZendesk
+from simulators.zendesk import FakeZendesk
 
 pytestmark = pytest.mark.django_db
 

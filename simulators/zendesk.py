@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from tests.fakes.server import FakeServer, Request, Response
+from simulators.server import FakeServer, Request, Response
 
 
 class FakeZendesk(FakeServer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.server import FakeServer, Request, Response
+from simulators.server import FakeServer, Request, Response
 
 
 class FakeDelighted(FakeServer):

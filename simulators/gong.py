@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tests.fakes.server import FakeServer, Request, Response
+from simulators.server import FakeServer, Request, Response
 
 
 def _at(value: str) -> datetime:

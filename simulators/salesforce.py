@@ -17,7 +17,7 @@ from typing import Any
 
 import trustme
 
-from tests.fakes.server import FakeServer, Request, Response
+from simulators.server import FakeServer, Request, Response
 
 API = "/services/data/v59.0"
 

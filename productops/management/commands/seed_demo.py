@@ -10,6 +10,7 @@ from feedback import demo
 from feedback.demo_catalogue import DEMO_PASSWORD, DEMO_USERS
 from integrations.demo import seed_integrations_demo
 from readiness.demo import flush_readiness_demo, seed_readiness_demo
+from reports.review_demo import flush_reports_demo, seed_reports_demo
 
 
 def _date(value: str) -> date:
@@ -58,6 +59,7 @@ class Command(BaseCommand):
                 )
             self.stdout.write("Deleting the existing store (--flush)…")
             flush_readiness_demo()
+            flush_reports_demo()
             demo.flush_store()
         with tqdm(
             total=options.items,
@@ -69,11 +71,12 @@ class Command(BaseCommand):
             summary = demo.seed_demo(options, progress=bar.update)
         seed_integrations_demo()
         releases = seed_readiness_demo(anchor=options.anchor)
+        decisions = seed_reports_demo(anchor=options.anchor)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {summary.accounts:,} accounts, {summary.opportunities:,} opportunities, "
                 f"{summary.themes} themes, {summary.items:,} feedback items ({summary.theme_links:,} theme links), "
-                f"{summary.usage_metrics:,} usage metrics, {releases} releases (seed {options.seed}, anchor {options.anchor})."
+                f"{summary.usage_metrics:,} usage metrics, {releases} releases, {decisions} review decisions (seed {options.seed}, anchor {options.anchor})."
             )
         )
         self._print_logins()
