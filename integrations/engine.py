@@ -133,7 +133,7 @@ class RunState:
     )  # open rejects of the connection, to close when stored
 
 
-def _prepare_page(source: Source, page: Page, state: RunState) -> PreparedPage:
+def prepare_page(source: Source, page: Page, state: RunState) -> PreparedPage:
     records, mapped_ids, rejects = _map_page(source, page)
     deleted = set(page.deleted)
     records = newest_wins(records, state.seen)
@@ -264,7 +264,7 @@ def _pull(
                 retries=F("retries") + 1, heartbeat_at=timezone.now()
             ),
         )
-        prepared = _prepare_page(connector, page, state)
+        prepared = prepare_page(connector, page, state)
         keys = set(prepared.feedback.keys)
         # A page that writes accounts, deletes, or touches a record a page still in flight also touches, must see
         # that page's rows: it waits for its turn before writing anything.
@@ -291,7 +291,7 @@ def store_pushed(source: Source, raws: Sequence[Any], *, trigger: str) -> SyncRu
     try:
         state = RunState(open_rejects=open_reject_ids(conn))
         page = Page(records=list(raws), cursor_after=conn.cursor, done=True)
-        prepared = _prepare_page(source, page, state)
+        prepared = prepare_page(source, page, state)
         _commit_page(conn, run, source, prepared, state, lambda: None, move_cursor=False)
     except BaseException as exc:
         _finish_after_crash(run, exc)

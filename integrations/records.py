@@ -166,18 +166,16 @@ def newest_wins(
     kept: dict[tuple[str, ...], StoreRecord] = {}
     for record in records:
         key = record_key(record)
-        stamp = getattr(record, "modified_at", None)
         if key in kept:
-            previous = getattr(kept[key], "modified_at", None)
+            previous: datetime | None = getattr(kept[key], "modified_at", None)
         elif key in seen:
             previous = seen[key]
         else:
             kept[key] = record
             continue
+        stamp = getattr(record, "modified_at", None)
         if stamp is None or previous is None or stamp >= previous:
-            kept[key] = record
-        elif key not in kept:
-            continue  # an older version than the one already stored this run
+            kept[key] = record  # newer, or no time to compare: the last seen wins
     for key, record in kept.items():
         seen[key] = getattr(record, "modified_at", None)
     return list(kept.values())
