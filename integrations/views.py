@@ -29,6 +29,8 @@ def _page_context(form: CsvUploadForm | None = None, blocker_form: BlockerMapFor
         "upload_form": form or CsvUploadForm(),
         "unmatched_blockers": selectors.unmatched_blockers(),
         "blocker_form": blocker_form or BlockerMapForm(),
+        # The theme choices once for every row's form (the form field would query them again for each row).
+        "blocker_themes": list(BlockerMapForm.base_fields["theme"].queryset.only("pk", "name")),
     }
 
 

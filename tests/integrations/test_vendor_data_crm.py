@@ -150,3 +150,21 @@ def test_the_owner_without_a_full_name_shows_by_username(client_for, accounts, m
     Account.objects.filter(pk=accounts["acme"].pk).update(owner_csm=owner)
     html = client_for(Role.PM).get(f"/feedback/accounts/{accounts['acme'].pk}/").content.decode()
     assert "dana.csm" in html
+
+
+def test_the_unmatched_blockers_list_costs_the_same_queries_however_many_names(client_for, accounts):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Theme.objects.create(name="Reporting", slug="reporting")
+    client = client_for(Role.PRODUCT_OPS)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/integrations/").status_code == 200
+        return len(queries)
+
+    Opportunity.objects.filter(pk=accounts["deal"].pk).update(blocker_names=["One"])
+    one = count()
+    Opportunity.objects.filter(pk=accounts["deal"].pk).update(blocker_names=[f"Name {n}" for n in range(12)])
+    assert count() == one
