@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
 from feedback.models import Opportunity, OpportunityStatus, Theme
 
@@ -27,11 +28,15 @@ def theme_keys(theme: Theme) -> set[str]:
 
 
 def themes_by_key() -> dict[str, int]:
-    """Every theme key → theme id. Themes are few (hundreds); one query."""
+    """Every theme key → theme id. Themes are few (hundreds); one query. A merged theme's names lead to the theme
+    it was merged into, so a deal naming the old theme links the survivor."""
     by_key: dict[str, int] = {}
-    for theme in Theme.objects.only("pk", "name", "slug", "aliases"):
+    themes = Theme.objects.only("pk", "name", "slug", "aliases", "merged_into_id").order_by(
+        F("merged_into_id").asc(nulls_first=True), "pk"
+    )
+    for theme in themes:  # live themes first: their names win over a merged theme's
         for key in theme_keys(theme):
-            by_key.setdefault(key, theme.pk)
+            by_key.setdefault(key, theme.merged_into_id or theme.pk)
     return by_key
 
 

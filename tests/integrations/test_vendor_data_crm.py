@@ -168,3 +168,15 @@ def test_the_unmatched_blockers_list_costs_the_same_queries_however_many_names(c
     one = count()
     Opportunity.objects.filter(pk=accounts["deal"].pk).update(blocker_names=[f"Name {n}" for n in range(12)])
     assert count() == one
+
+
+def test_a_blocker_naming_a_merged_theme_links_the_theme_it_was_merged_into(accounts, make_user):
+    from feedback.blockers import deals_link_blockers
+    from feedback.services import merge_themes
+
+    pm = make_user("pm1", Role.PM)
+    survivor, merged = theme_create(name="Reporting", user=pm), theme_create(name="Dashboards", user=pm)
+    merge_themes(survivor=survivor, merged=merged, user=pm)
+    Opportunity.objects.filter(pk=accounts["deal"].pk).update(blocker_names=["dashboards"])
+    deals_link_blockers(opportunity_ids=[accounts["deal"].pk])
+    assert list(accounts["deal"].blocking_themes.all()) == [survivor]
