@@ -114,9 +114,8 @@ class PreparedPage:
     crm: list[StoreRecord]  # accounts, deals and usage rows: written as they are
     feedback: PreparedFeedback
     rejects: list[Reject]
-    mapped_ids: list[
-        str
-    ]  # the external ids of the records that mapped: stored now, so their old rejects close
+    # The external ids of the records that mapped: once stored, their open rejects close.
+    mapped_ids: list[str]
     deleted: list[str]
 
 
@@ -124,13 +123,12 @@ class PreparedPage:
 class RunState:
     """What one run carries from page to page."""
 
-    cache: RunCache = field(default_factory=RunCache)  # account references and segment snapshots
-    seen: dict[tuple[str, ...], datetime | None] = field(
-        default_factory=dict
-    )  # newest version stored per record
-    open_rejects: set[str] = field(
-        default_factory=set
-    )  # open rejects of the connection, to close when stored
+    # Account references and segment snapshots, resolved once per run.
+    cache: RunCache = field(default_factory=RunCache)
+    # The vendor modification time of the version of each record stored so far (newest_wins).
+    seen: dict[tuple[str, ...], datetime | None] = field(default_factory=dict)
+    # The connection's open rejects, so a page that stores one of those records closes it.
+    open_rejects: set[str] = field(default_factory=set)
 
 
 def prepare_page(source: Source, page: Page, state: RunState) -> PreparedPage:
@@ -182,7 +180,7 @@ def _commit_page(
         rejects = prepared.rejects + refused
         keep_rejects(conn, run, rejects)
         stored = (set(prepared.mapped_ids) - {eid for eid, _reason, _raw in refused}) | set(prepared.deleted)
-        closing = stored & state.open_rejects
+        closing = {eid[:128] for eid in stored} & state.open_rejects
         if closing:
             close_rejects(conn, closing)
             state.open_rejects -= closing

@@ -16,9 +16,8 @@ class BatchResult:
     created: int = 0
     updated: int = 0
     changed_item_ids: list[int] = field(default_factory=list)  # feedback items to (re)tag
-    rejected: list[tuple[StoreRecord, str]] = field(
-        default_factory=list
-    )  # mapped, but the store refused them
+    # Records that mapped but the store refused (a deal whose account is not stored yet), with the reason.
+    rejected: list[tuple[StoreRecord, str]] = field(default_factory=list)
     deleted: int = 0
 
 
