@@ -97,6 +97,7 @@ class UsageRecord:
     day: date
     value: float
     raw: Mapping[str, Any] = field(default_factory=dict)
+    modified_at: datetime | None = None  # usage rows carry none: the last one seen wins
 
 
 StoreRecord = FeedbackRecord | AccountRecord | OpportunityRecord | UsageRecord
@@ -146,8 +147,8 @@ def payload_id(raw: Any) -> str:
 
 def record_key(record: StoreRecord) -> tuple[str, ...]:
     """What identifies a stored record across pages of a run (the same key twice is the same row)."""
-    if isinstance(record, FeedbackRecord):
-        return ("feedback", str(record.source), record.external_id)
+    if type(record) is FeedbackRecord:  # the common case first: this runs for every ingested record
+        return ("feedback", record.source, record.external_id)
     if isinstance(record, AccountRecord):
         return ("account", record.salesforce_id)
     if isinstance(record, OpportunityRecord):
@@ -166,18 +167,13 @@ def newest_wins(
     kept: dict[tuple[str, ...], StoreRecord] = {}
     for record in records:
         key = record_key(record)
-        if key in kept:
-            previous: datetime | None = getattr(kept[key], "modified_at", None)
-        elif key in seen:
-            previous = seen[key]
-        else:
+        earlier = kept.get(key)
+        previous = earlier.modified_at if earlier is not None else seen.get(key)
+        # Newer, or no time to compare (then the last seen wins); an older version is dropped.
+        if previous is None or record.modified_at is None or record.modified_at >= previous:
             kept[key] = record
-            continue
-        stamp = getattr(record, "modified_at", None)
-        if stamp is None or previous is None or stamp >= previous:
-            kept[key] = record  # newer, or no time to compare: the last seen wins
     for key, record in kept.items():
-        seen[key] = getattr(record, "modified_at", None)
+        seen[key] = record.modified_at
     return list(kept.values())
 
 

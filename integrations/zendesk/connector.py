@@ -187,6 +187,8 @@ class ZendeskTickets:
 
 
 def _updated_at(raw: Mapping[str, Any]) -> Any:
+    if raw.get("updated_at") is None:
+        return None
     try:
         return parse_timestamp(raw.get("updated_at"), field_name="updated_at")
     except Rejected:
