@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -340,7 +339,7 @@ def item_create_manual(
         author=author or user.get_full_name() or user.get_username(),
         occurred_at=occurred_at or now,
         segment_snapshot=segments_of(account),
-        arr_snapshot=Decimal(account.arr),
+        arr_snapshot=account.arr,  # None when the ARR is unknown
         logged_by=user,
         raw={"logged_by": user.get_username()},
     )

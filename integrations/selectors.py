@@ -11,6 +11,7 @@ from feedback.blockers import UnmatchedBlocker
 from feedback.blockers import unmatched_blockers as _unmatched
 from integrations.models import Connection, RejectedRecord, SyncRun
 from integrations.registry import VENDORS
+from integrations.sources import pushed_label
 
 
 @dataclass
@@ -46,7 +47,7 @@ def connection_states() -> list[ConnectionState]:
     for (vendor, stream), conn in sorted(connections.items()):
         if vendor in VENDORS:
             continue
-        label = {"nps": "NPS", "usage": "Usage metrics"}.get(vendor, vendor)
+        label = pushed_label(vendor, stream)
         states.append(
             ConnectionState(
                 vendor,

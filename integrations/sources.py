@@ -16,6 +16,12 @@ PUSHED: dict[tuple[str, str], Callable[[], Source]] = {
 }
 
 
+def pushed_label(vendor: str, stream: str) -> str:
+    """What the integrations page calls a pushed stream."""
+    factory = PUSHED.get((vendor, stream))
+    return str(getattr(factory, "label", vendor)) if factory else vendor
+
+
 def source_for(vendor: str, stream: str) -> Source:
     """The source that maps this stream's raw records. A pulled vendor must be enabled (its client is built)."""
     if (vendor, stream) in PUSHED:

@@ -20,6 +20,7 @@ USAGE_CSV_COLUMNS = ("account_external_id", "metric", "date", "value")
 class UsageCsv:
     vendor = "usage"
     stream = "csv"
+    label = "Usage metrics"
 
     def external_id(self, raw: Mapping[str, Any]) -> str:
         parts = [str(raw.get(c) or "").strip() for c in ("account_external_id", "metric", "date")]

@@ -25,6 +25,7 @@ class NpsWebhook:
 
     vendor = "nps"
     stream = "webhook"
+    label = "NPS"
 
     def external_id(self, raw: Mapping[str, Any]) -> str:
         return delighted_id(raw)
@@ -40,6 +41,7 @@ class NpsCsv:
 
     vendor = "nps"
     stream = "csv"
+    label = "NPS"
 
     def external_id(self, raw: Mapping[str, Any]) -> str:
         try:

@@ -180,3 +180,13 @@ def test_a_blocker_naming_a_merged_theme_links_the_theme_it_was_merged_into(acco
     Opportunity.objects.filter(pk=accounts["deal"].pk).update(blocker_names=["dashboards"])
     deals_link_blockers(opportunity_ids=[accounts["deal"].pk])
     assert list(accounts["deal"].blocking_themes.all()) == [survivor]
+
+
+def test_feedback_logged_by_hand_on_an_account_with_unknown_arr_is_stored(client_for, accounts):
+    Account.objects.filter(pk=accounts["acme"].pk).update(arr=None)
+    response = client_for(Role.CSM).post(
+        "/feedback/log/", {"account": "acme.example", "title": "Wants SSO", "body": "SAML please"}
+    )
+    assert response.status_code == 302
+    item = FeedbackItem.objects.get(source="manual")
+    assert item.arr_snapshot is None and "arr_unknown" in item.segment_snapshot
