@@ -20,7 +20,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMPS)/python: pyproject.toml | $(PY) $(STAMPS)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,local]'
 	@touch $@
 
 $(STAMPS)/npm: package.json package-lock.json | $(STAMPS)

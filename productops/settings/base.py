@@ -282,6 +282,36 @@ CELERY_BEAT_SCHEDULE["readiness-reminders"] = {
     "options": {"expires": 6 * 3600},
 }
 
+# --- Digest and roadmap (issue 11) -------------------------------------------------------------------------------
+# "Shipping soon" covers releases launching within this many weeks of the digest's date.
+DIGEST_HORIZON_WEEKS = env_int("DIGEST_HORIZON_WEEKS", 6, minimum=1)
+# "What customers are saying": the last 7 days against the weekly average of this many weeks before.
+DIGEST_TRAILING_WEEKS = env_int("DIGEST_TRAILING_WEEKS", 4, minimum=1)
+# When beat drafts the week's digest: a crontab day of week (mon..sun or 0-6, 0 = Sunday) and hour (TIME_ZONE).
+DIGEST_DRAFT_WEEKDAY = env_str("DIGEST_DRAFT_WEEKDAY", "mon")
+DIGEST_DRAFT_HOUR = env_int("DIGEST_DRAFT_HOUR", 6, minimum=0)
+# Links in emails (digest page, one-click unsubscribe) are absolute: the portal's public address.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["digest-draft-weekly"] = {
+    "task": "digest.tasks.draft_weekly_digest",
+    "schedule": crontab(day_of_week=DIGEST_DRAFT_WEEKDAY, hour=DIGEST_DRAFT_HOUR, minute=0),
+    "options": {"expires": 6 * 3600},
+}
+
+# --- Time audits and inbound quality (issue: audits) -------------------------------------------------------------
+# The framework's line: PMs spending MORE than this share of their week on internal status updates need Product Ops.
+AUDITS_INTERNAL_THRESHOLD = env_int("AUDITS_INTERNAL_THRESHOLD", 20, minimum=0)
+# A round with fewer answers than this says so instead of giving a verdict.
+AUDITS_MIN_RESPONSES = env_int("AUDITS_MIN_RESPONSES", 3, minimum=1)
+# The quality-of-inbound condition needs this many classified Sales questions in the window before it judges.
+AUDITS_MIN_INBOUND = env_int("AUDITS_MIN_INBOUND", 10, minimum=1)
+AUDITS_INBOUND_WINDOW_DAYS = env_int("AUDITS_INBOUND_WINDOW_DAYS", 90, minimum=1)
+CELERY_BEAT_SCHEDULE["audits-round-reminders"] = {
+    "task": "audits.tasks.send_round_reminders",
+    "schedule": crontab(hour=9, minute=0),
+    "options": {"expires": 6 * 3600},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
