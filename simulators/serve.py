@@ -74,9 +74,12 @@ def fill(
         )  # fmt: skip
     # What real exports contain too: tickets deleted after they were filed (served with status "deleted"), and a
     # call whose CRM context names only the deal (its account comes from the deal).
-    for ticket_id in (3, 7):
-        if ticket_id <= len(zendesk.tickets):
-            zendesk.delete_ticket(ticket_id)
+    for _ in range(2):  # two more than `tickets`, so the live ones still number `tickets`
+        name, _keywords, _description, titles, says = rng.choice(cat.THEMES)
+        spam = zendesk.add_ticket(
+            subject=rng.choice(titles), description=rng.choice(says), organization_id=None
+        )
+        zendesk.delete_ticket(spam["id"])
     _name, _keywords, _description, _titles, says = rng.choice(cat.THEMES)
     gong.add_call(
         "gong-demo-deal-only", (now - timedelta(days=2)).isoformat(), opportunity=_salesforce_id("006", 900_000),
