@@ -180,6 +180,8 @@ GONG_ACCESS_KEY = env_required("GONG_ACCESS_KEY") if GONG_ENABLED else ""
 GONG_ACCESS_KEY_SECRET = env_required("GONG_ACCESS_KEY_SECRET") if GONG_ENABLED else ""
 GONG_LOOKBACK_HOURS = env_int("GONG_LOOKBACK_HOURS", 48, minimum=0)
 GONG_SYNC_MINUTES = env_int("GONG_SYNC_MINUTES", 60, minimum=1)
+# How far back a first Gong sync, or `sync gong --full`, reaches (`--since` gives its own date).
+GONG_BACKFILL_DAYS = env_int("GONG_BACKFILL_DAYS", 30, minimum=1)
 
 SALESFORCE_ENABLED = env_bool("SALESFORCE_ENABLED", False)
 # Either an access token (OAuth, obtained elsewhere) for an instance URL, or username + password + security token.
@@ -212,6 +214,11 @@ PENDO_SYNC_MINUTES = env_int("PENDO_SYNC_MINUTES", 24 * 60, minimum=1)
 # Writer threads per sync: pages are stored side by side, committed in order, while the next is prepared
 # (PostgreSQL only; 0 writes on the sync's own thread). Two keep a 2-core machine busy.
 INGEST_WRITERS = env_int("INGEST_WRITERS", 2, minimum=0)
+# Every vendor request gives up after this many seconds (connect, read, write): a vendor that never answers is a
+# transient error the engine retries, not a run that never ends.
+VENDOR_HTTP_TIMEOUT_SECONDS = env_int("VENDOR_HTTP_TIMEOUT_SECONDS", 30, minimum=1)
+# A run marked running with no progress (no page, no retry) for this long lost its worker and is marked failed.
+SYNC_STALE_MINUTES = env_int("SYNC_STALE_MINUTES", 60, minimum=5)
 
 # Shared secret for the signed NPS webhook (POST /api/v1/ingest/nps/); unset = the webhook refuses everything.
 NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")
@@ -233,6 +240,12 @@ for _vendor, _enabled, _minutes in [
             "args": [_vendor],
             "options": {"expires": _minutes * 60},
         }
+
+CELERY_BEAT_SCHEDULE["integrations-fail-stale-runs"] = {
+    "task": "integrations.tasks.fail_stale_runs",
+    "schedule": timedelta(minutes=10),
+    "options": {"expires": 600},
+}
 
 # --- Feedback / VOC (issue: VOC) ---------------------------------------------------------------------------------
 # Dashboard aggregates are cached per filter state and invalidated by any write to the store (feedback/cache.py),

@@ -10,6 +10,7 @@ from audits.demo import flush_audits_demo, seed_audits_demo
 from digest.demo import flush_areas, flush_digest_demo, seed_digest_demo
 from feedback import demo
 from feedback.demo_catalogue import DEMO_PASSWORD, DEMO_USERS
+from integrations.demo import seed_integrations_demo
 from readiness.demo import flush_readiness_demo, seed_readiness_demo
 from reports.review_demo import flush_reports_demo, seed_reports_demo
 from reports.trends_demo import seed_trends_demo
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             dynamic_ncols=True,
         ) as bar:
             summary = demo.seed_demo(options, progress=bar.update)
+        seed_integrations_demo()
         releases = seed_readiness_demo(anchor=options.anchor)
         digests = seed_digest_demo(anchor=options.anchor)
         decisions = seed_reports_demo(anchor=options.anchor)
