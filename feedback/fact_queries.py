@@ -35,12 +35,13 @@ BLOCKED_DEAL_ACCOUNTS = (
 SEARCH = "SELECT id FROM feedback_feedbackitem WHERE search_vector @@ websearch_to_tsquery('english', %s)"
 
 
-def summary_of(counts: tuple[Any, ...], accounts: Any, arr: Any) -> dict[str, Any]:
+def summary_of(counts: tuple[Any, ...], accounts: Any, arr: Any, arr_unknown: Any) -> dict[str, Any]:
     items, nps_n, nps_sum, detractors, promoters = (int(v or 0) for v in counts)
     return {
         "items": items,
         "accounts": int(accounts or 0),
-        "arr": Decimal(arr) if arr is not None else Decimal(0),
+        "arr": Decimal(arr) if arr is not None else Decimal(0),  # the known ARR only: unknown is not zero
+        "arr_unknown": int(arr_unknown or 0),
         "nps_n": nps_n,
         "nps_avg": round(nps_sum / nps_n, 1) if nps_n else None,
         "nps": round(100 * (promoters - detractors) / nps_n) if nps_n else None,
@@ -135,7 +136,8 @@ def rollup_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
             FROM feedback_classfact x WHERE {cls} AND {src}
         ),
         accts AS (
-            SELECT count(*) AS n, sum(x.arr) AS arr FROM feedback_accountfact x
+            SELECT count(*) AS n, sum(x.arr) AS arr, count(*) FILTER (WHERE x.arr IS NULL) AS unknown
+            FROM feedback_accountfact x
             WHERE x.sources_mask & %s <> 0 AND {cls}
         ),
         series AS (
@@ -149,19 +151,22 @@ def rollup_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
             WHERE {cls} AND {src} GROUP BY 1 HAVING sum(x.items) > 0
         ),
         theme_accts AS (
-            SELECT t.theme_id, count(*) AS n, sum(x.arr) AS arr
+            SELECT t.theme_id, count(*) AS n, sum(x.arr) AS arr, count(*) FILTER (WHERE x.arr IS NULL) AS unknown
             FROM feedback_accountthemefact t JOIN feedback_accountfact x USING (account_id)
             WHERE t.sources_mask & %s <> 0 AND {cls} GROUP BY 1
         ),
         themes AS (
-            SELECT json_agg(json_build_array(theme_id, items, accounts, arr) ORDER BY items DESC, theme_id) AS rows
+            SELECT json_agg(json_build_array(theme_id, items, accounts, arr, unknown) ORDER BY items DESC, theme_id)
+                AS rows
             FROM (
-                SELECT i.theme_id, i.items, coalesce(a.n, 0) AS accounts, coalesce(a.arr, 0)::text AS arr
+                SELECT i.theme_id, i.items, coalesce(a.n, 0) AS accounts, coalesce(a.arr, 0)::text AS arr,
+                       coalesce(a.unknown, 0) AS unknown
                 FROM theme_items i LEFT JOIN theme_accts a USING (theme_id)
                 ORDER BY i.items DESC, i.theme_id LIMIT %s
             ) t
         )
-        SELECT counts.*, accts.n, accts.arr, series.rows, themes.rows FROM counts, accts, series, themes
+        SELECT counts.*, accts.n, accts.arr, accts.unknown, series.rows, themes.rows
+        FROM counts, accts, series, themes
     """
     params = [
         *cls_params, *src_params, mask, *cls_params, start, *cls_params, *src_params, *cls_params, *src_params,
@@ -173,11 +178,11 @@ def rollup_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
 
 
 def _figures(row: tuple[Any, ...], *, deal_accounts: Any) -> dict[str, Any]:
-    counts, accounts, arr, series_rows, theme_rows = row[:5], row[5], row[6], row[7] or [], row[8] or []
+    counts, accounts, arr, unknown, series_rows, theme_rows = row[:5], row[5], row[6], row[7], row[8], row[9]
     return {
-        "summary": summary_of(counts, accounts, arr),
-        "series_counts": {(week, source): int(n) for week, source, n in series_rows},
-        "themes": [(t, int(n), int(a), Decimal(v)) for t, n, a, v in theme_rows],
+        "summary": summary_of(counts, accounts, arr, unknown),
+        "series_counts": {(week, source): int(n) for week, source, n in series_rows or []},
+        "themes": [(t, int(n), int(a), Decimal(v), int(u)) for t, n, a, v, u in theme_rows or []],
         "deal_accounts": deal_accounts,
     }
 
@@ -241,7 +246,9 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
             SELECT g.account_id, acc.arr FROM g JOIN feedback_accountfact acc ON acc.account_id = g.account_id
             WHERE g.grp = 6
         ),
-        accts AS (SELECT count(*) AS n, sum(arr) AS arr FROM per_account),
+        accts AS (
+            SELECT count(*) AS n, sum(arr) AS arr, count(*) FILTER (WHERE arr IS NULL) AS unknown FROM per_account
+        ),
         deal_accounts AS (
             SELECT array_agg(account_id) AS ids FROM per_account
             WHERE account_id IN ({BLOCKED_DEAL_ACCOUNTS})
@@ -250,10 +257,12 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
             SELECT json_agg(json_build_array(week, source, n)) AS rows FROM g WHERE grp = 1 AND week >= %s
         ),
         themes AS (
-            SELECT json_agg(json_build_array(theme_id, items, accounts, arr) ORDER BY items DESC, theme_id) AS rows
+            SELECT json_agg(json_build_array(theme_id, items, accounts, arr, unknown) ORDER BY items DESC, theme_id)
+                AS rows
             FROM (
                 SELECT per.theme_id, sum(per.n) AS items, count(per.account_id) AS accounts,
-                       coalesce(sum(acc.arr), 0)::text AS arr
+                       coalesce(sum(acc.arr), 0)::text AS arr,
+                       count(acc.account_id) FILTER (WHERE acc.arr IS NULL) AS unknown
                 FROM (
                     SELECT th.theme_id, r.account_id, count(*) AS n
                     FROM r CROSS JOIN unnest(r.theme_ids) AS th(theme_id) GROUP BY 1, 2
@@ -261,11 +270,11 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
                 GROUP BY per.theme_id ORDER BY items DESC, per.theme_id LIMIT %s
             ) t
         )
-        SELECT counts.*, accts.n, accts.arr, series.rows, themes.rows, deal_accounts.ids
+        SELECT counts.*, accts.n, accts.arr, accts.unknown, series.rows, themes.rows, deal_accounts.ids
         FROM counts, accts, series, themes, deal_accounts
     """
     row = _run(sql, [*([cut.q] if cut.q else []), *params, start, limit], index_only=not cut.q)
-    return _figures(row, deal_accounts=list(row[9] or []))
+    return _figures(row, deal_accounts=list(row[10] or []))
 
 
 def page_ids(cut: Cut, *, offset: int, limit: int) -> list[int]:

@@ -118,7 +118,8 @@ RETURNS TABLE (account_id bigint, segbits integer, owner_id bigint, arr numeric)
         | (CASE WHEN a.expansion_candidate OR EXISTS (SELECT 1 FROM feedback_opportunity o WHERE o.account_id = a.id
                 AND o.status = 'open' AND o.opportunity_type = 'expansion') THEN 16 ELSE 0 END)
         | coalesce((SELECT bit_or(32 << (t.i - 1)::integer) FROM unnest(c.tier_lows) WITH ORDINALITY AS t(low, i)
-                WHERE a.arr >= t.low AND (t.i = cardinality(c.tier_lows) OR a.arr < c.tier_lows[t.i + 1])), 0),
+                WHERE a.arr >= t.low AND (t.i = cardinality(c.tier_lows) OR a.arr < c.tier_lows[t.i + 1])), 0)
+        | (CASE WHEN a.arr IS NULL THEN 32 << cardinality(c.tier_lows) ELSE 0 END),
         coalesce(a.owner_csm_id, 0), a.arr
     FROM feedback_account a CROSS JOIN feedback_factconfig c
     WHERE a.id = ANY(ids)

@@ -25,6 +25,8 @@ def segment_bit(key: str) -> int:
     if key in BASE_BITS:
         return BASE_BITS[key]
     tier_keys = [tier_key for tier_key, _label, _low in segments.arr_tiers()]
+    if key == segments.ARR_UNKNOWN:  # after the tiers (feedback_fact_segbits)
+        return 32 << len(tier_keys)
     return 32 << tier_keys.index(key.removeprefix("arr_"))
 
 
@@ -131,5 +133,5 @@ def sources_mask(sources: tuple[str, ...]) -> int:
 
 def segbits_with(mask: int) -> list[int]:
     """Every segment bitmask value that has all the bits of `mask`."""
-    top = 32 << len(segments.arr_tiers())
+    top = 32 << (len(segments.arr_tiers()) + 1)
     return [value for value in range(top) if value & mask == mask]

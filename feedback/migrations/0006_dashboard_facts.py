@@ -21,7 +21,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0004_generated_search_and_leaner_indexes'),
+        ('feedback', '0005_unknown_arr_amount_blocker_names_theme_aliases'),
     ]
 
     operations = [
