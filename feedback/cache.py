@@ -16,7 +16,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import caches
 
-from feedback import dispatch
+from feedback import dispatch, facts
 
 T = TypeVar("T")
 
@@ -49,10 +49,14 @@ def _settings_hash() -> str:
     return hashlib.sha1(repr(thresholds).encode()).hexdigest()[:8]
 
 
-def cached(name: str, key: str, compute: Callable[[], T], *, gen: str) -> T:
-    """`compute()` once per (name, key, table versions `gen`)."""
+def cached(name: str, key: str, compute: Callable[[], T], *, gen: str | None = None) -> T:
+    """`compute()` once per (name, key, table versions `gen`). Without `gen`, the versions of every table the
+    figures read, read before computing: a write that lands meanwhile is at worst in a value cached under the older
+    versions, never missing from one cached under the newer."""
     if not enabled():
         return compute()
+    if gen is None:
+        gen = ".".join(str(n) for n in facts.state()[1].values())
     epoch = _cache().get(_EPOCH_KEY, 0)
     full_key = f"feedback:{name}:{key}:{gen}:{_settings_hash()}:{epoch}"
     value = _cache().get(full_key)
