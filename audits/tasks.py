@@ -45,3 +45,10 @@ def send_round_reminders(round_id: int | None = None) -> int:
         return rounds_send_reminders(today=today)
     round_ = Round.objects.filter(pk=round_id).first()
     return round_send_reminders(round=round_, today=today) if round_ else 0
+
+
+@shared_task(name="audits.tasks.reclassify_inbound", **TASK_OPTIONS)
+def reclassify_inbound() -> int:
+    from audits.inbound_services import inbound_reclassify
+
+    return inbound_reclassify()
