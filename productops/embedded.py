@@ -55,7 +55,10 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # a killed server whose parent has not reaped it yet is a zombie: gone, though its pid still answers
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _process_name(pid: int) -> str:
@@ -170,11 +173,12 @@ def _let_user_reach(path: Path, user: str) -> None:
     import pwd
 
     entry = pwd.getpwnam(user)
-    for parent in [path, *path.parents]:
+    for parent in path.parents:
         mode = parent.stat().st_mode
         if not mode & stat.S_IXOTH:
             parent.chmod(mode | stat.S_IXOTH)
     os.chown(path, entry.pw_uid, entry.pw_gid)
+    path.chmod(0o700)  # PostgreSQL refuses a data directory that others may enter
     libs = postgres_bin().parent
     for directory, _dirs, files in os.walk(libs):
         Path(directory).chmod(Path(directory).stat().st_mode | 0o055)
@@ -187,11 +191,14 @@ def _pg_tool(
     tool: str, args: list[str], *, user: str | None, timeout: float
 ) -> subprocess.CompletedProcess[str]:
     # Output goes to a file, not a pipe: the server that pg_ctl starts would inherit a pipe and keep it open.
+    # As root, drop the groups too: with root's group kept, a root-owned 0701 parent (pytest's temp dirs) would be
+    # judged by its group bits and refuse the way in.
+    identity = {"user": user, "group": user, "extra_groups": []} if user else {}
     with tempfile.TemporaryFile("w+") as out:
         result = subprocess.run(
             [str(postgres_bin() / tool), *args],
-            stdout=out, stderr=subprocess.STDOUT, text=True, user=user, timeout=timeout,
-            start_new_session=True, cwd="/",
+            stdout=out, stderr=subprocess.STDOUT, text=True, timeout=timeout, start_new_session=True, cwd="/",
+            **identity,
         )  # fmt: skip
         out.seek(0)
         result.stdout = out.read()
@@ -246,17 +253,15 @@ def start_postgres(base: Path | None = None, *, timeout: float = 120) -> tuple[s
 
 
 def _clear_stale_lock(pgdata: Path) -> None:
-    """A run killed with -9 leaves postmaster.pid behind. PostgreSQL itself ignores a lock whose process is gone, but
-    not one whose pid has since been given to some other program: only then is the file removed here."""
+    """A run killed with -9 leaves postmaster.pid (and the socket's lock file) behind. PostgreSQL ignores a lock whose
+    process is gone, but not one whose pid still answers: a zombie nobody reaped, or a pid since given to another
+    program. When the pid is not a live PostgreSQL, both files are removed here, and nothing else."""
     info = _postmaster_info(pgdata)
-    if info is None:
+    if info is None or (_pid_alive(info.pid) and _process_name(info.pid) == "postgres"):
         return
-    if _pid_alive(info.pid) and _process_name(info.pid) == "postgres":
-        return
-    print(
-        f"Removing a stale lock file left by a stopped PostgreSQL (pid {info.pid}): {pgdata / 'postmaster.pid'}"
-    )
+    print(f"Removing the lock files of a PostgreSQL that is no longer running (pid {info.pid}) in {pgdata}")
     (pgdata / "postmaster.pid").unlink(missing_ok=True)
+    (info.socket_dir / f".s.PGSQL.{info.port}.lock").unlink(missing_ok=True)
 
 
 def _ensure_database(info: PostmasterInfo) -> None:

@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import slugify
 
 from feedback.models import Account, FeedbackTheme
 from productops.roles import Role, has_any_role, user_roles
@@ -22,6 +24,7 @@ from readiness.models import (
     ChecklistTemplate,
     FaqEntry,
     ItemEvent,
+    ProductArea,
     Release,
     ReleaseStatus,
     ReminderSent,
@@ -320,3 +323,25 @@ def faq_add(*, release: Release, question: str, answer: str, for_high_risk: bool
 @transaction.atomic
 def faq_remove(*, entry: FaqEntry) -> None:
     entry.delete()
+
+
+@transaction.atomic
+def product_area_save(*, area: ProductArea) -> ProductArea:
+    """Create or rename an area; the slug (used in URLs, the API and email filters) follows the name when new."""
+    if not area.slug:
+        base = slugify(area.name)[:70] or "area"
+        slug, n = base, 2
+        while ProductArea.objects.filter(slug=slug).exclude(pk=area.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        area.slug = slug
+    area.save()
+    return area
+
+
+@transaction.atomic
+def product_area_delete(*, area: ProductArea) -> None:
+    area.delete()
+
+
+def product_areas_with_counts() -> list[ProductArea]:
+    return list(ProductArea.objects.annotate(release_count=Count("releases")).order_by("position", "name"))

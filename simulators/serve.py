@@ -1,9 +1,9 @@
-"""Run the fake Salesforce, Zendesk and Gong servers in the foreground, filled with deals, notes, tickets and calls
-about the demo accounts (and one malformed deal, to show a rejected record).
+"""Serve the Salesforce, Zendesk and Gong simulators in the foreground, filled with deals, notes, tickets and calls
+about the demo accounts (and one malformed deal, to show a rejected record), adding new tickets as time passes.
 
     .venv/bin/python -m simulators.serve [--tickets 300] [--calls 60] [--deals 40]
 
-Prints the environment that points `make run` (or a worker) at them. Stop with Ctrl-C.
+`make run` starts this itself and points the portal at it. Stop with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import certifi
 import django
 import trustme
 
@@ -25,6 +26,7 @@ django.setup()  # the demo catalogue and account ids come from the feedback app
 
 from feedback import demo_catalogue as cat  # noqa: E402
 from feedback.demo import _salesforce_id  # noqa: E402
+from simulators.env import SIMULATED_VENDORS, SimulatorPorts, ca_bundle_path, simulator_env  # noqa: E402
 from simulators.gong import FakeGong  # noqa: E402
 from simulators.salesforce import FakeSalesforce  # noqa: E402
 from simulators.server import FakeServer  # noqa: E402
@@ -100,52 +102,106 @@ def fill_salesforce(sf: FakeSalesforce, *, deals: int, accounts: int = 300, seed
            Amount="lots", StageName="Prospecting", IsClosed=False, IsWon=False)  # fmt: skip
 
 
+def _write_ca_bundle(ca: trustme.CA, directory: Path, trusted: Path) -> Path:
+    """simple-salesforce speaks only HTTPS, so the simulator has a certificate from a throwaway CA. The portal trusts
+    a bundle of what it trusted before (`trusted`) plus that one, so a real vendor next to the simulators still
+    verifies."""
+    directory.mkdir(parents=True, exist_ok=True)
+    bundle = ca_bundle_path(directory)
+    partial = bundle.with_suffix(".tmp")
+    partial.write_bytes(trusted.read_bytes() + b"\n" + ca.cert_pem.bytes())
+    partial.replace(bundle)  # a reader never sees half a file
+    return bundle
+
+
+def keep_talking(
+    zendesk: FakeZendesk, gong: FakeGong, *, every: float, stop: threading.Event, seed: int = 3
+) -> None:
+    """New tickets (and now and then a call) while the demo runs, so each scheduled pull brings something new."""
+    rng = random.Random(seed)
+    beat = 0
+    while not stop.wait(every):
+        beat += 1
+        name, _keywords, _description, titles, says = rng.choice(cat.THEMES)
+        now = datetime.now(UTC)
+        zendesk.add_ticket(
+            subject=rng.choice(titles), description=rng.choice(says), created_at=now.isoformat().replace("+00:00", "Z"),
+            organization_id=360_000_000_000 + rng.randrange(300), tags=[name.split()[0].lower()],
+        )  # fmt: skip
+        if beat % 3 == 0:
+            gong.add_call(
+                f"gong-live-{beat}", now.isoformat(), account=_salesforce_id("001", rng.randrange(300)),
+                brief=rng.choice(says), keyPoints=[{"text": rng.choice(says)}], trackers=[],
+            )  # fmt: skip
+
+
+def start_simulators(
+    ports: SimulatorPorts,
+    directory: Path,
+    *,
+    trusted: Path,
+    tickets: int = 300,
+    calls: int = 60,
+    deals: int = 40,
+) -> tuple[FakeZendesk, FakeGong, FakeSalesforce]:
+    zendesk = _bind(FakeZendesk(page_size=100), ports.zendesk)
+    gong = _bind(FakeGong(page_size=50), ports.gong)
+    fill(zendesk, gong, tickets=tickets, calls=calls)
+    ca = trustme.CA()
+    _write_ca_bundle(ca, directory, trusted)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(tls)
+    salesforce = _bind(FakeSalesforce(ca, page_size=200), ports.salesforce, tls=tls)
+    fill_salesforce(salesforce, deals=deals)
+    for server in (zendesk, gong, salesforce):
+        server.start()
+    return zendesk, gong, salesforce
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--tickets", type=int, default=300)
     parser.add_argument("--calls", type=int, default=60)
-    parser.add_argument("--zendesk-port", type=int, default=8801)
-    parser.add_argument("--gong-port", type=int, default=8802)
     parser.add_argument("--deals", type=int, default=40)
-    parser.add_argument("--salesforce-port", type=int, default=8803)
+    defaults = SimulatorPorts()
+    parser.add_argument("--zendesk-port", type=int, default=defaults.zendesk)
+    parser.add_argument("--gong-port", type=int, default=defaults.gong)
+    parser.add_argument("--salesforce-port", type=int, default=defaults.salesforce)
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "productops-simulators",
+                        help="Where the CA bundle the portal must trust is written.")  # fmt: skip
+    parser.add_argument("--trust", type=Path, default=Path(os.environ.get("REQUESTS_CA_BUNDLE") or certifi.where()),
+                        help="The CA bundle the portal trusts besides the simulator's own CA.")  # fmt: skip
+    parser.add_argument("--new-ticket-every", type=float, default=20.0, metavar="SECONDS",
+                        help="Add a ticket this often (and a call every third time); 0: never.")  # fmt: skip
+    parser.add_argument("--quiet", action="store_true", help="Do not print the environment.")
     args = parser.parse_args()
-    zendesk = _bind(FakeZendesk(page_size=100), args.zendesk_port)
-    gong = _bind(FakeGong(page_size=50), args.gong_port)
-    fill(zendesk, gong, tickets=args.tickets, calls=args.calls)
-    # simple-salesforce speaks only HTTPS: the fake gets a certificate from a throwaway CA that the portal trusts
-    # through REQUESTS_CA_BUNDLE.
-    ca = trustme.CA()
-    ca_file = Path(tempfile.gettempdir()) / "productops-fake-salesforce-ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(tls)
-    salesforce = _bind(FakeSalesforce(ca, page_size=200), args.salesforce_port, tls=tls)
-    fill_salesforce(salesforce, deals=args.deals)
-    zendesk.start()
-    gong.start()
-    salesforce.start()
-    print("Fake vendors are up. Point the portal at them with:\n")
-    print(
-        "  export ZENDESK_ENABLED=true ZENDESK_SUBDOMAIN=demo ZENDESK_EMAIL=ops@demo.test ZENDESK_API_TOKEN=fake"
+    ports = SimulatorPorts(zendesk=args.zendesk_port, gong=args.gong_port, salesforce=args.salesforce_port)
+    zendesk, gong, salesforce = start_simulators(
+        ports, args.dir, trusted=args.trust, tickets=args.tickets, calls=args.calls, deals=args.deals
     )
-    print(f"  export ZENPY_FORCE_SCHEME=http ZENPY_FORCE_NETLOC=127.0.0.1:{args.zendesk_port}")
+    stop = threading.Event()
+    if args.new_ticket_every > 0:
+        threading.Thread(
+            target=keep_talking, args=(zendesk, gong), kwargs={"every": args.new_ticket_every, "stop": stop},
+            daemon=True,
+        ).start()  # fmt: skip
     print(
-        f"  export GONG_ENABLED=true GONG_BASE_URL=http://127.0.0.1:{args.gong_port} GONG_ACCESS_KEY=fake GONG_ACCESS_KEY_SECRET=fake"
+        f"Vendor simulators up: Zendesk :{ports.zendesk} ({len(zendesk.tickets)} tickets), Gong :{ports.gong} "
+        f"({len(gong.calls)} calls), Salesforce :{ports.salesforce} "
+        f"({len(salesforce.objects['Opportunity'])} deals, one malformed).",
+        flush=True,
     )
-    print(
-        f"  export SALESFORCE_ENABLED=true SALESFORCE_INSTANCE_URL={salesforce.instance_url} "
-        f"SALESFORCE_ACCESS_TOKEN=SESSION-1 REQUESTS_CA_BUNDLE={ca_file}"
-    )
-    print("  make run    # then Integrations → Sync now, or: .venv/bin/python manage.py sync salesforce\n")
-    print(
-        f"{len(zendesk.tickets)} tickets, {len(gong.calls)} calls and {len(salesforce.objects['Opportunity'])} deals "
-        "with their notes and cases about the demo accounts. Ctrl-C stops."
-    )
+    if not args.quiet:
+        print("Point a portal at them with:")
+        for vendor in SIMULATED_VENDORS:
+            pairs = " ".join(f"{k}={v}" for k, v in simulator_env(vendor, ports, args.dir).items())
+            print(f"  export {pairs}")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
+        stop.set()
         for server in (zendesk, gong, salesforce):
             server.stop()
 

@@ -147,6 +147,24 @@ ARR_TIERS = [
     ("enterprise", "Enterprise", env_decimal("ARR_TIER_ENTERPRISE_MIN", "100000")),
 ]
 
+# --- Reports: Strategic Insight (issue 12) ----------------------------------------------------------------------
+# Default weights of the insight score's terms; a PM changes them on the page. Each term is weight x (the theme's
+# figure / the largest figure among the compared themes), so a weight is how much that column can add to a score.
+INSIGHT_WEIGHTS = {
+    "pipeline": env_decimal("INSIGHT_WEIGHT_PIPELINE", "3"),
+    "installed": env_decimal("INSIGHT_WEIGHT_INSTALLED", "2"),
+    "at_risk": env_decimal("INSIGHT_WEIGHT_AT_RISK", "3"),
+    "calls": env_decimal("INSIGHT_WEIGHT_CALLS", "1"),
+    "tickets": env_decimal("INSIGHT_WEIGHT_TICKETS", "1"),
+    "detractors": env_decimal("INSIGHT_WEIGHT_DETRACTORS", "2"),
+}
+# The window the pain figures and their trend cover, ending on the day of the data.
+INSIGHT_WINDOW_DAYS = env_int("INSIGHT_WINDOW_DAYS", 180, minimum=7)
+# The usage metric whose change (last 4 weeks against the 4 before) is the usage signal of the accounts that asked.
+INSIGHT_USAGE_METRIC = env_str("INSIGHT_USAGE_METRIC", "active_users")
+# A review pack covers feedback since the previous review; the first one looks back this many days.
+REVIEW_FIRST_PERIOD_DAYS = env_int("REVIEW_FIRST_PERIOD_DAYS", 30, minimum=1)
+
 # --- Integrations (issue: integrations) --------------------------------------------------------------------------
 # Each vendor has a switch; an enabled vendor without its credentials stops start-up with the variable's name.
 ZENDESK_ENABLED = env_bool("ZENDESK_ENABLED", False)
@@ -251,6 +269,22 @@ CELERY_BEAT_SCHEDULE["readiness-reminders"] = {
     "options": {"expires": 6 * 3600},
 }
 
+# --- Digest and roadmap (issue 11) -------------------------------------------------------------------------------
+# "Shipping soon" covers releases launching within this many weeks of the digest's date.
+DIGEST_HORIZON_WEEKS = env_int("DIGEST_HORIZON_WEEKS", 6, minimum=1)
+# "What customers are saying": the last 7 days against the weekly average of this many weeks before.
+DIGEST_TRAILING_WEEKS = env_int("DIGEST_TRAILING_WEEKS", 4, minimum=1)
+# When beat drafts the week's digest: a crontab day of week (mon..sun or 0-6, 0 = Sunday) and hour (TIME_ZONE).
+DIGEST_DRAFT_WEEKDAY = env_str("DIGEST_DRAFT_WEEKDAY", "mon")
+DIGEST_DRAFT_HOUR = env_int("DIGEST_DRAFT_HOUR", 6, minimum=0)
+# Links in emails (digest page, one-click unsubscribe) are absolute: the portal's public address.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["digest-draft-weekly"] = {
+    "task": "digest.tasks.draft_weekly_digest",
+    "schedule": crontab(day_of_week=DIGEST_DRAFT_WEEKDAY, hour=DIGEST_DRAFT_HOUR, minute=0),
+    "options": {"expires": 6 * 3600},
+}
+
 # --- Time audits and inbound quality (issue: audits) -------------------------------------------------------------
 # The framework's line: PMs spending MORE than this share of their week on internal status updates need Product Ops.
 AUDITS_INTERNAL_THRESHOLD = env_int("AUDITS_INTERNAL_THRESHOLD", 20, minimum=0)
@@ -263,8 +297,6 @@ AUDITS_INBOUND_WINDOW_DAYS = env_int("AUDITS_INBOUND_WINDOW_DAYS", 90, minimum=1
 AUDITS_RECLASSIFY_INLINE_MAX = env_int("AUDITS_RECLASSIFY_INLINE_MAX", 5000, minimum=0)
 # PMs' monthly Gong call counts are kept this long (complete months only; 0 recomputes on every page view).
 AUDITS_CONTACT_CACHE_SECONDS = env_int("AUDITS_CONTACT_CACHE_SECONDS", 3600, minimum=0)
-# Links in emails point here.
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE["audits-round-reminders"] = {
     "task": "audits.tasks.send_round_reminders",
     "schedule": crontab(hour=9, minute=0),

@@ -7,9 +7,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from audits.demo import flush_audits_demo, seed_audits_demo
+from digest.demo import flush_areas, flush_digest_demo, seed_digest_demo
 from feedback import demo
 from feedback.demo_catalogue import DEMO_PASSWORD, DEMO_USERS
 from readiness.demo import flush_readiness_demo, seed_readiness_demo
+from reports.review_demo import flush_reports_demo, seed_reports_demo
 
 
 def _date(value: str) -> date:
@@ -58,7 +60,10 @@ class Command(BaseCommand):
                 )
             self.stdout.write("Deleting the existing store (--flush)…")
             flush_audits_demo()
+            flush_digest_demo()
             flush_readiness_demo()
+            flush_areas()
+            flush_reports_demo()
             demo.flush_store()
         with tqdm(
             total=options.items,
@@ -69,12 +74,15 @@ class Command(BaseCommand):
         ) as bar:
             summary = demo.seed_demo(options, progress=bar.update)
         releases = seed_readiness_demo(anchor=options.anchor)
+        digests = seed_digest_demo(anchor=options.anchor)
+        decisions = seed_reports_demo(anchor=options.anchor)
         audits = seed_audits_demo(anchor=options.anchor, seed=options.seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {summary.accounts:,} accounts, {summary.opportunities:,} opportunities, "
                 f"{summary.themes} themes, {summary.items:,} feedback items ({summary.theme_links:,} theme links), "
-                f"{summary.usage_metrics:,} usage metrics, {releases} releases, {audits['rounds']} time-audit rounds, "
+                f"{summary.usage_metrics:,} usage metrics, {releases} releases, {digests} digests, "
+                f"{decisions} review decisions, {audits['rounds']} time-audit rounds, "
                 f"{audits['questions']} inbound questions (seed {options.seed}, anchor {options.anchor})."
             )
         )
