@@ -16,22 +16,24 @@ from productops.roles import role_required
 from readiness.models import Release
 
 
-@require_POST
+def _safe_next(value: str) -> str:
+    return value if value.startswith("/") and not value.startswith("//") else ""
+
+
 @role_required(*ASK_ROLES)
 def ask(request: HttpRequest, release_id: int) -> HttpResponse:
+    """GET: the question form on a page of its own (linked from digest entries); POST: send it to the PM, then
+    back to where it was asked (a release page) or to the asker's inbox."""
     release = get_object_or_404(Release.objects.select_related("pm_owner"), pk=release_id)
-    form = AskForm(request.POST)
-    back = request.POST.get("next") or f"/readiness/releases/{release.pk}/"
-    if not back.startswith("/") or back.startswith("//"):
-        back = f"/readiness/releases/{release.pk}/"
-    if form.is_valid():
+    form = AskForm(request.POST or None)
+    back = _safe_next(request.POST.get("next", "") or request.GET.get("next", ""))
+    if request.method == "POST" and form.is_valid():
         inbound_services.ask_the_pm(release=release, asker=request.user, text=form.cleaned_data["text"])
         pm = release.pm_owner.get_full_name() or release.pm_owner.username
         messages.success(request, f"Your question went to {pm}. You will get an email when they answer.")
-        return redirect(back)
-    return render(
-        request, "audits/ask_error.html", {"release": release, "form": form, "next": back}, status=400
-    )
+        return redirect(back or "audits:inbox")
+    status = 400 if form.errors else 200
+    return render(request, "audits/ask.html", {"release": release, "form": form, "next": back}, status=status)
 
 
 @role_required(*EVERYONE)
