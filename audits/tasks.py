@@ -23,14 +23,14 @@ TASK_OPTIONS = {
 
 @shared_task(name="audits.tasks.notify_pm", **TASK_OPTIONS)
 def notify_pm(question_id: int) -> bool:
-    from audits.inbound_services import notify_pm_of_question
+    from audits.ask_services import notify_pm_of_question
 
     return notify_pm_of_question(question_id=question_id)
 
 
 @shared_task(name="audits.tasks.notify_asker", **TASK_OPTIONS)
 def notify_asker(question_id: int) -> bool:
-    from audits.inbound_services import notify_asker_of_answer
+    from audits.ask_services import notify_asker_of_answer
 
     return notify_asker_of_answer(question_id=question_id)
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from audits import inbound_selectors, inbound_services
+from audits import ask_services, inbound_selectors
 from audits.forms import AnswerForm, AskForm
 from audits.models import InboundQuestion
 from audits.views.access import ASK_ROLES, EVERYONE
@@ -28,7 +28,7 @@ def ask(request: HttpRequest, release_id: int) -> HttpResponse:
     form = AskForm(request.POST or None)
     back = _safe_next(request.POST.get("next", "") or request.GET.get("next", ""))
     if request.method == "POST" and form.is_valid():
-        inbound_services.ask_the_pm(release=release, asker=request.user, text=form.cleaned_data["text"])
+        ask_services.ask_the_pm(release=release, asker=request.user, text=form.cleaned_data["text"])
         pm = release.pm_owner.get_full_name() or release.pm_owner.username
         messages.success(request, f"Your question went to {pm}. You will get an email when they answer.")
         return redirect(back or "audits:inbox")
@@ -53,12 +53,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @role_required(*EVERYONE)
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(InboundQuestion, pk=pk)
-    if not inbound_services.can_answer(request.user, question):
+    if not ask_services.can_answer(request.user, question):
         raise PermissionDenied("Only the PM this was asked of answers it.")
     form = AnswerForm(request.POST)
     form.is_valid()
     try:
-        inbound_services.inbound_answer(
+        ask_services.inbound_answer(
             question=question, user=request.user, answer=form.cleaned_data.get("answer", "")
         )
     except ValidationError as exc:
