@@ -47,3 +47,25 @@ def test_the_card_renders_both_charts(pm_template, people):
 def test_the_card_without_data_says_so(db):
     html = Template("{% load audits_tags %}{% audits_efficiency %}").render(Context({}))
     assert "No closed PM time-audit round yet." in html and "No inbound questions logged" in html
+
+
+def test_efficiency_metrics_lines_for_the_cpo_summary(pm_template, people):
+    _closed_round(pm_template, people, "Q1", [40, 30, 20])
+    for days, category in [(3, "strategy"), (5, "how_to"), (10, "strategy"), (100, "how_to"), (95, "strategy"),
+                           (97, "how_to"), (99, "how_to")]:  # fmt: skip
+        InboundQuestion.objects.create(
+            text="q", source=InboundSource.MANUAL, asked_at=timezone.now() - timedelta(days=days),
+            category=category, rule_category=category,
+        )  # fmt: skip
+    lines = selectors.efficiency_metrics()
+    assert lines == [
+        {"label": "PM time on internal status updates (Q1)", "value": "median 30%; 66.7% of 3 PMs over 20%"},
+        {
+            "label": "Strategy questions from Sales and CS",
+            "value": "66.7% of 3 classified questions in the last 4 weeks (a quarter earlier: 25%)",
+        },
+    ]
+
+
+def test_efficiency_metrics_empty_without_data(db):
+    assert selectors.efficiency_metrics() == []
