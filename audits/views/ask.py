@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from audits import ask_services, inbound_selectors
+from audits import ask_services, inbound_selectors, selectors
 from audits.forms import AnswerForm, AskForm
 from audits.models import InboundQuestion
 from audits.views.access import ASK_ROLES, EVERYONE
@@ -44,6 +44,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "received": inbound_selectors.inbox_for(request.user),
             "asked": inbound_selectors.asked_by(request.user),
+            "surveys": selectors.open_rounds_for(request.user),
             "errors": {},
         },
     )
@@ -65,6 +66,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         context = {
             "received": inbound_selectors.inbox_for(request.user),
             "asked": inbound_selectors.asked_by(request.user),
+            "surveys": selectors.open_rounds_for(request.user),
             "errors": {question.pk: " ".join(exc.messages)},
             "drafts": {question.pk: request.POST.get("answer", "")},
         }
