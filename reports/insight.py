@@ -83,7 +83,7 @@ def _aware(day: date) -> datetime:
 
 
 def _money(value: Decimal | str | None) -> str:
-    return str(Decimal(value).quantize(Decimal("0.01")) if value is not None else Decimal(0))
+    return str(Decimal(value if value is not None else 0).quantize(Decimal("0.01")))
 
 
 def _change(early: int, late: int) -> float | None:
@@ -122,7 +122,7 @@ def pipeline_figures(theme_ids: list[int], *, today: date) -> dict[int, dict[str
 
 
 def _empty_pipeline() -> dict[str, Any]:
-    return {"amount": "0", "count": 0, "unknown": 0, "overdue": 0, "stages": [], "nearest_close": None}
+    return {"amount": "0.00", "count": 0, "unknown": 0, "overdue": 0, "stages": [], "nearest_close": None}
 
 
 def _segment_sql(key: str) -> tuple[str, list[Any]]:
@@ -203,8 +203,7 @@ def _run_feedback_sql(theme_ids: list[int], window: Window) -> list[tuple[str, i
     with transaction.atomic(), connection.cursor() as cursor:
         # JIT compilation cost seconds on this one-off aggregate (measured at 1M items) and saved nothing; the
         # sorts and hashes over a few hundred thousand links fit in memory with a little more than the default.
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)  # the segment SQL is compiled by Django and every value is a parameter
         return cursor.fetchall()
 

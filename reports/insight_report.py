@@ -26,6 +26,12 @@ def build(figures: dict[str, Any], weights: dict[str, Decimal]) -> dict[str, Any
         cut = QueryDict(mutable=True)
         cut.update({"theme": str(row["id"]), "start": window["start"], "end": window["end"]})
         row["cut"] = cut.urlencode()
+        # Said in words on the page and in the API, so a row of zeros is not mistaken for missing data.
+        row["notes"] = []
+        if not row["pipeline"]["count"]:
+            row["notes"].append("No open deal names it as a blocker.")
+        if not row["pain"]["mentions"]:
+            row["notes"].append("No feedback tagged with it in the window.")
     return {
         "rows": rows,
         "weights": weights,

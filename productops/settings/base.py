@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from productops import embedded
 from productops.env import env_bool, env_decimal, env_int, env_list, env_required, env_str
@@ -279,9 +280,16 @@ DIGEST_DRAFT_WEEKDAY = env_str("DIGEST_DRAFT_WEEKDAY", "mon")
 DIGEST_DRAFT_HOUR = env_int("DIGEST_DRAFT_HOUR", 6, minimum=0)
 # Links in emails (digest page, one-click unsubscribe) are absolute: the portal's public address.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+try:
+    _DIGEST_DRAFT_SCHEDULE = crontab(day_of_week=DIGEST_DRAFT_WEEKDAY, hour=DIGEST_DRAFT_HOUR, minute=0)
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        f"DIGEST_DRAFT_WEEKDAY must be mon..sun or 0-6 and DIGEST_DRAFT_HOUR 0-23, got "
+        f"{DIGEST_DRAFT_WEEKDAY!r} and {DIGEST_DRAFT_HOUR!r}."
+    ) from _exc
 CELERY_BEAT_SCHEDULE["digest-draft-weekly"] = {
     "task": "digest.tasks.draft_weekly_digest",
-    "schedule": crontab(day_of_week=DIGEST_DRAFT_WEEKDAY, hour=DIGEST_DRAFT_HOUR, minute=0),
+    "schedule": _DIGEST_DRAFT_SCHEDULE,
     "options": {"expires": 6 * 3600},
 }
 

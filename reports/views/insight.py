@@ -30,8 +30,8 @@ DEAL_LIST_LIMIT = 500
 RECORD_LIST_LIMIT = 200
 
 
-def _picker_context(form: InsightForm) -> dict[str, Any]:
-    picked = set()
+def _picker_context(form: InsightForm, *, preselect: str = "") -> dict[str, Any]:
+    picked = {preselect} if preselect else set()
     if form.is_bound:
         for part in form.data.get("themes", "").split(","):
             picked.add(part.strip())
@@ -77,7 +77,9 @@ def _report_context(report: dict[str, Any], params_query: str) -> dict[str, Any]
 @role_required(*REPORT_ROLES)
 def insight_page(request: HttpRequest) -> HttpResponse:
     if "themes" not in request.GET:
-        return render(request, "reports/insight.html", _picker_context(InsightForm()))
+        # ?pick=<id> comes from a theme page: start the comparison with that theme ticked.
+        context = _picker_context(InsightForm(), preselect=request.GET.get("pick", "")[:20])
+        return render(request, "reports/insight.html", context)
     form = InsightForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/insight.html", _picker_context(form), status=400)

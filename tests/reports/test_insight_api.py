@@ -33,6 +33,16 @@ def test_the_api_returns_the_same_numbers_as_the_page(store, client_for):
     assert body["weights"]["pipeline"] == "3"
 
 
+def test_a_theme_with_no_deals_and_no_feedback_is_reported_with_notes(store, client_for):
+    body = client_for(Role.PM).get(f"/api/v1/reports/insight/?themes={store.ids('quiet', 'export')}").json()
+    quiet = next(t for t in body["themes"] if t["name"] == "Quiet")
+    assert quiet["notes"] == [
+        "No open deal names it as a blocker.",
+        "No feedback tagged with it in the window.",
+    ]
+    assert quiet["score"] == "0.00" and quiet["pipeline"]["count"] == 0
+
+
 def test_weights_in_the_api_change_the_ranking(store, client_for):
     pm = client_for(Role.PM)
     body = pm.get(f"/api/v1/reports/insight/?themes={store.ids('reporting', 'sso')}&w_detractors=10").json()

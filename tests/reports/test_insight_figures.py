@@ -155,7 +155,7 @@ def test_a_deal_with_no_amount_is_unknown_not_zero(store):
     deal("d10", store.accounts["acme"], None, store.themes["reporting"], close=date(2026, 9, 1))
     rows = figures(store, "reporting", "export")
     assert rows["Export"]["pipeline"] | {"stages": None} == {
-        "amount": "0",
+        "amount": "0.00",
         "count": 1,
         "unknown": 1,
         "overdue": 0,

@@ -117,11 +117,16 @@ def test_a_merged_theme_points_to_its_survivor(store, pm):
 def test_a_theme_with_no_deals_and_no_feedback_still_reports(store, pm):
     response = pm.get(f"/reports/insight/?themes={store.ids('quiet', 'export')}")
     assert response.status_code == 200
-    assert "No open deal names it as a blocker." in response.content.decode()
+    html = response.content.decode()
+    assert (
+        "No open deal names it as a blocker." in html and "No feedback tagged with it in the window." in html
+    )
 
 
 def test_picker_without_themes_and_slugs_work(store, pm):
     assert pm.get("/reports/insight/").status_code == 200
+    picker = pm.get(f"/reports/insight/?pick={store.themes['sso'].pk}")
+    assert [t["name"] for t in picker.context["all_themes"] if t["picked"]] == ["SSO"]
     response = pm.get("/reports/insight/?themes=reporting&themes=sso")
     assert response.status_code == 200
     assert [row["name"] for row in response.context["report"]["rows"]] == ["Reporting", "SSO"]
@@ -193,3 +198,15 @@ def test_query_count_does_not_grow_with_rows_or_themes(store, pm, django_assert_
     Theme.objects.bulk_create([Theme(name=f"More {n}", slug=f"more-{n}") for n in range(10)])
     with django_assert_max_num_queries(len(small.captured_queries)):
         pm.get(f"/reports/insight/?themes={store.ids('reporting', 'sso', 'export', 'quiet')}")
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(store, pm):
+    Theme.objects.filter(pk=store.themes["export"].pk).update(name="=HYPERLINK(1)")
+    response = pm.get(f"/reports/insight/export.csv?themes={store.ids('reporting', 'export')}")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[1]["theme"] == "'=HYPERLINK(1)"
+
+
+def test_the_page_needs_few_queries(store, pm, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        pm.get(f"/reports/insight/?themes={store.ids('reporting', 'sso', 'export')}")
