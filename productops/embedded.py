@@ -278,11 +278,22 @@ def _ensure_database(info: PostmasterInfo) -> None:
         conn.close()
 
 
-def stop_postgres(base: Path | None = None, *, timeout: float = 60) -> None:
+def stop_postgres(base: Path | None = None, *, timeout: float = 120) -> None:
+    """A fast shutdown (sessions ended, one checkpoint); if that fails on a loaded machine, an immediate one
+    (crash-safe: the next start replays the WAL). pg_ctl reports success once the server has removed its lock file."""
     pgdata = (base or data_dir()) / "postgres"
-    if _postmaster_info(pgdata) is None:
+    info = _postmaster_info(pgdata)
+    if info is None or not _pid_alive(info.pid):
         return
-    _pg_tool("pg_ctl", ["-D", str(pgdata), "-m", "fast", "-w", "stop"], user=_pg_user(), timeout=timeout)
+    user = _pg_user()
+    outputs = []
+    for mode in ("fast", "immediate"):
+        result = _pg_tool("pg_ctl", ["-D", str(pgdata), "-m", mode, "-w", "-t", str(int(timeout)), "stop"],
+                          user=user, timeout=timeout + 10)  # fmt: skip
+        if result.returncode == 0 or _postmaster_info(pgdata) is None:
+            return
+        outputs.append(result.stdout.strip())
+    raise StackError(f"The embedded PostgreSQL in {pgdata} did not stop: {' / '.join(outputs)}")
 
 
 # --- Redis ----------------------------------------------------------------------------------------------------------

@@ -117,6 +117,7 @@ def test_make_run_serves_the_portal_and_the_worker_pulls_the_simulators(tmp_path
         assert embedded.running_redis_url(data) is None, "the embedded Redis is still running"
     finally:
         log.close()
+        print((tmp_path / "stack.log").read_text()[-6000:])  # shown by pytest only when the test fails
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         embedded.remove_data(data)
