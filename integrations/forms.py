@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from feedback.models import Theme, ThemeStatus
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -14,3 +16,13 @@ class CsvUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 20 MB; split it.")
         return upload
+
+
+class BlockerMapForm(forms.Form):
+    """Say which theme a CRM "blocked by feature" name means."""
+
+    name = forms.CharField(max_length=120, widget=forms.HiddenInput)
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.exclude(status=ThemeStatus.ARCHIVED).order_by("name"),
+        empty_label="Map to theme…",
+    )

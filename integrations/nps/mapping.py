@@ -14,6 +14,7 @@ from feedback.models import ItemKind, Source
 from integrations.records import AccountRef, FeedbackRecord, Rejected, parse_timestamp, require
 
 NPS_CSV_COLUMNS = ("account_external_id", "respondent_email", "score", "comment", "responded_at")
+LINE = "_line"  # read_csv's note of a row's line number, for the reasons of rejects
 
 
 def _score(value: Any) -> int:
@@ -28,6 +29,11 @@ def _score(value: Any) -> int:
 
 def _domain(email: str) -> str:
     return email.rsplit("@", 1)[1].lower() if "@" in email else ""
+
+
+def delighted_id(raw: Mapping[str, Any]) -> str:
+    """The response's id as Delighted sends it (webhook and API alike)."""
+    return str(raw.get("id") or "") if isinstance(raw, Mapping) else ""
 
 
 def map_delighted(raw: Mapping[str, Any]) -> FeedbackRecord:
@@ -50,6 +56,25 @@ def map_delighted(raw: Mapping[str, Any]) -> FeedbackRecord:
         ),
         nps_score=score,
         raw=raw,
+        modified_at=_updated(raw),
+    )
+
+
+def _updated(raw: Mapping[str, Any]) -> datetime | None:
+    try:
+        return parse_timestamp(raw.get("updated_at"), field_name="updated_at")
+    except Rejected:
+        return None
+
+
+def csv_key(row: Mapping[str, Any]) -> str:
+    """A CSV row has no id of its own: who answered and when identifies it, so a re-upload updates, not duplicates.
+    Raises Rejected when the row does not say when."""
+    email = str(row.get("respondent_email") or "").strip()
+    account = str(row.get("account_external_id") or "").strip()
+    responded = parse_timestamp(row.get("responded_at"), field_name="responded_at")
+    return (
+        "csv:" + hashlib.sha1(f"{account}|{email.lower()}|{responded.isoformat()}".encode()).hexdigest()[:24]
     )
 
 
@@ -60,11 +85,9 @@ def map_csv_row(row: Mapping[str, Any]) -> FeedbackRecord:
     account = str(row.get("account_external_id") or "").strip()
     if not account and not email:
         raise Rejected("account_external_id or respondent_email is needed to know who answered")
-    # A CSV row has no id of its own: who answered and when identifies it, so a re-upload updates, not duplicates.
-    key = hashlib.sha1(f"{account}|{email.lower()}|{responded.isoformat()}".encode()).hexdigest()[:24]
     return FeedbackRecord(
         source=Source.NPS,
-        external_id=f"csv:{key}",
+        external_id=csv_key(row),
         kind=ItemKind.NPS_RESPONSE,
         occurred_at=responded,
         title=f"NPS {score}",
@@ -72,12 +95,13 @@ def map_csv_row(row: Mapping[str, Any]) -> FeedbackRecord:
         author=email,
         account=AccountRef(salesforce_id=account, domain=_domain(email)),
         nps_score=score,
-        raw=dict(row),
+        raw={k: v for k, v in row.items() if k != LINE},
     )
 
 
-def read_csv(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows with their line numbers (the header is line 1). A missing column is an error for the whole file."""
+def read_csv(data: bytes, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows, each with its line number under LINE (the header is line 1). A missing column is an error for the whole
+    file."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -86,7 +110,12 @@ def read_csv(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
         raise ValueError(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(columns)}.")
-    return [(number, row) for number, row in enumerate(reader, start=2)]
+    return [{**row, LINE: number} for number, row in enumerate(reader, start=2)]
+
+
+def on_line(row: Mapping[str, Any], exc: Rejected) -> Rejected:
+    """A CSV row's reject names its line, so Product Ops can find it in the file."""
+    return Rejected(f"line {row[LINE]}: {exc}") if LINE in row else exc
 
 
 def signature_for(secret: str, timestamp: str, body: bytes) -> str:
