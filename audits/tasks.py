@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 from django.utils import timezone
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "max_retries": 3,
-    "retry_backoff": True,
-    # Only transient errors: a dropped connection or a timeout. Anything else is a bug, not a retry.
-    "autoretry_for": (
-        ConnectionError,
-        TimeoutError,
-        smtplib.SMTPServerDisconnected,
-        smtplib.SMTPConnectError,
-    ),
-}
+from productops.task_options import task_options
+
+TASK_OPTIONS = task_options()
 
 
 @shared_task(name="audits.tasks.notify_pm", **TASK_OPTIONS)
