@@ -15,8 +15,13 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.dispatch import Signal
 
 T = TypeVar("T")
+
+# Sent after a committed write to the store (a sync batch, a tagging change), for readers that keep their own
+# pre-aggregates (reports.rollups); sent even when this cache is off.
+store_changed = Signal()
 
 TABLES = (
     "feedback_feedbackitem",
@@ -48,6 +53,7 @@ def bump() -> None:
 
 def bump_on_commit() -> None:
     transaction.on_commit(bump)
+    transaction.on_commit(lambda: store_changed.send(sender=None))
 
 
 def generation() -> str:
