@@ -232,10 +232,11 @@ def _run_feedback_sql(
     with transaction.atomic(), connection.cursor() as cursor:
         # JIT compilation cost seconds on this one-off aggregate (measured at 1M items) and saved nothing; the
         # sorts and hashes over a few hundred thousand links fit in memory with a little more than the default.
-        # Parallel workers each rebuild the account hash tables: on a busy two-core host that doubled the time.
-        cursor.execute(
-            "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0"
-        )
+        cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+        if rollup:
+            # Parallel workers would each rebuild the account hash tables: on a busy two-core host that doubled the
+            # time of this small aggregate.
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(sql, params)  # the segment SQL is compiled by Django and every value is a parameter
         return cursor.fetchall()
 

@@ -138,7 +138,7 @@ def trend_rows(
             "expansion_unknown",
         )
     )
-    rows += trends.live_weekly_rows(current, until, "")  # the week in progress stays live
+    rows += trends.live_weekly_rows(current, until, "", one_week=True)  # the week in progress stays live
     people = {
         (signal, theme_id): (n, arr, unknown)
         for theme_id, signal, n, arr, unknown in TrendAccounts.objects.values_list(

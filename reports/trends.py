@@ -142,7 +142,7 @@ CHURN_ITEM = "(coalesce(acct.churn, false) OR i.nps_score <= 6)"
 EXPANSION_ITEM = "coalesce(acct.expansion, false)"
 
 
-def live_weekly_rows(since: date, until: datetime, segment: str) -> list[tuple]:
+def live_weekly_rows(since: date, until: datetime, segment: str, *, one_week: bool = False) -> list[tuple]:
     cte, cte_params = _account_cte(segment)
     join = "JOIN" if segment else "LEFT JOIN"
     sql = f"""
@@ -165,6 +165,11 @@ def live_weekly_rows(since: date, until: datetime, segment: str) -> list[tuple]:
     with transaction.atomic(), connection.cursor() as cursor:
         # JIT compiling this one aggregate costs more (~300 ms measured) than it saves.
         cursor.execute("SET LOCAL jit = off")
+        if one_week:
+            # The week in progress (read live beside the pre-aggregated weeks): probing the theme links of its few
+            # thousand items by index beats hashing every link, which the default cost of a random read (4, for
+            # spinning disks) makes the planner pick; 1.1 measured 90-140 ms against 170 at a million items.
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
         cursor.execute(sql, [*cte_params, settings.TIME_ZONE, start, until])
         return cursor.fetchall()
 
