@@ -39,6 +39,12 @@ def state() -> RollupState | None:
     return RollupState.objects.filter(pk=1).first()
 
 
+def version() -> str:
+    """Changes with every refresh: part of the key of anything cached from the pre-aggregates."""
+    stamp = RollupState.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    return stamp.isoformat() if stamp else "live"
+
+
 def schedule_refresh(**_: Any) -> None:
     """Enqueue one refresh after the store changed; a burst of sync batches within the debounce enqueues only one.
 

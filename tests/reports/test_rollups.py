@@ -157,3 +157,15 @@ def test_the_pages_say_as_of_when(client_for, make_theme, make_account, say):
     rollups.refresh()
     html = client_for(Role.CPO).get("/reports/trends/?weeks=26").content.decode()
     assert f"figures as of {NOW:%H:%M}" in html  # TIME_ZONE is UTC in tests
+
+
+def test_a_refresh_renews_the_cached_trend_report(settings, make_theme, make_account, say):
+    from reports.views.trends import cached_report
+
+    settings.FEEDBACK_DASHBOARD_CACHE_SECONDS = (
+        60  # a refresh writes no store table: the key must still change
+    )
+    say(make_account("Acme"), make_theme("Exports"), week(2))
+    assert cached_report(TrendParams(today=TODAY)).as_of is None  # nothing refreshed yet: read live
+    state = rollups.refresh()
+    assert cached_report(TrendParams(today=TODAY)).as_of == state.refreshed_at
