@@ -53,7 +53,7 @@ def bump() -> None:
 
 def bump_on_commit() -> None:
     transaction.on_commit(bump)
-    transaction.on_commit(lambda: store_changed.send(sender=None))
+    transaction.on_commit(lambda: store_changed.send_robust(sender=None))  # a reader never fails a write
 
 
 def generation() -> str:
