@@ -48,7 +48,7 @@ def version() -> str:
 def schedule_refresh(**_: Any) -> None:
     """Enqueue one refresh after the store changed; a burst of sync batches within the debounce enqueues only one.
 
-    Connected to feedback.cache.store_changed (sent after each committed sync batch or tagging change)."""
+    Connected to feedback.cache.store_changed (sent after each sync batch's items are tagged and committed)."""
     seconds = settings.REPORTS_ROLLUP_DEBOUNCE_SECONDS
     if not caches[settings.FEEDBACK_CACHE_ALIAS].add(_PENDING_KEY, 1, seconds):
         return

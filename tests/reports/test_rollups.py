@@ -137,7 +137,7 @@ def test_a_burst_of_store_writes_enqueues_one_refresh(db, monkeypatch, django_ca
     monkeypatch.setattr(refresh_rollups, "apply_async", lambda **kwargs: sent.append(kwargs))
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):  # three sync batches in a row
-            store_cache.bump_on_commit()
+            store_cache.schedule_warm()  # what tag_items does after each sync batch
     caches[settings.FEEDBACK_CACHE_ALIAS].delete(rollups._PENDING_KEY)
     assert sent == [
         {
