@@ -15,10 +15,16 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
+from django.dispatch import Signal
 
 from feedback import dispatch, facts
 
 T = TypeVar("T")
+
+# Sent after a committed sync batch (the tagging of its items), for readers that keep their own pre-aggregates
+# (reports.rollups); sent even when this cache is off.
+store_changed = Signal()
 
 _EPOCH_KEY = "feedback:epoch"
 
@@ -71,6 +77,7 @@ WARM_DELAY_SECONDS = 15
 
 def schedule_warm() -> None:
     """Enqueue one warm-up after the store changed; a burst of sync batches schedules only one."""
+    transaction.on_commit(lambda: store_changed.send_robust(sender=None))  # a reader never fails a write
     if not enabled() or not _cache().add("feedback:warm-pending", 1, WARM_DELAY_SECONDS):
         return
     dispatch.on_commit(dispatch.WARM_DASHBOARD, countdown=WARM_DELAY_SECONDS)

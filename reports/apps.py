@@ -11,3 +11,10 @@ class ReportsConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
+
+    def ready(self) -> None:
+        from feedback.cache import store_changed
+        from reports.rollups import schedule_refresh
+
+        # After each sync batch or tagging change: refresh the reports' pre-aggregates (debounced).
+        store_changed.connect(schedule_refresh, dispatch_uid="reports-rollup-refresh")

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from feedback import segments
 from feedback.models import Account, Opportunity, OpportunityStatus, Source, Theme
+from reports import rollups
 
 # NPS detractors answer 0-6 (the same cut-off as the dashboard's NPS figures).
 DETRACTOR_MAX = 6
@@ -135,8 +136,9 @@ def _segment_sql(key: str) -> tuple[str, list[Any]]:
 
 # One pass over the theme links joined to their items in the window, grouped as finely as both readers need; the
 # pain figures and the account figures are then two small aggregates over it. Reading the items table once is what
-# the report costs at scale (see bench/reports.py).
-_FEEDBACK_SQL = """
+# the report costs at scale (see bench/reports.py): this live form is the reference, used until the pre-aggregates
+# (reports/rollups.py) have been refreshed once, and by the tests that check the pre-aggregates against it.
+_LIVE_HEAD = """
     WITH base AS MATERIALIZED (
         SELECT ft.theme_id, i.account_id, i.source,
                date_trunc(%s, i.occurred_at)::date AS bucket, i.occurred_at >= %s AS late,
@@ -144,54 +146,80 @@ _FEEDBACK_SQL = """
         FROM feedback_feedbacktheme ft JOIN feedback_feedbackitem i ON i.id = ft.item_id
         WHERE ft.theme_id = ANY(%s) AND NOT ft.removed AND i.occurred_at >= %s AND i.occurred_at < %s
         GROUP BY 1, 2, 3, 4, 5
+    ), pain AS (
+        SELECT theme_id, source, bucket, late, SUM(n) AS n, SUM(nps_n) AS nps_n, SUM(detractors) AS detractors
+        FROM base GROUP BY 1, 2, 3, 4
     ), asked AS (
-        SELECT theme_id, account_id, SUM(n) FILTER (WHERE source = %s) AS calls
+        SELECT theme_id, account_id, SUM(n) FILTER (WHERE source = %s) > 0 AS called
         FROM base WHERE account_id IS NOT NULL GROUP BY 1, 2
-    ), usage AS (
+    ),"""
+# The same figures from the pre-aggregates: per (theme, day, source) counts, and per (theme, account) the days it
+# asked and had calls as date multiranges, so "asked in the window" is one overlap test per pair, index-only by theme.
+_ROLLUP_HEAD = """
+    WITH pain AS (
+        SELECT theme_id, source, date_trunc(%s, day::timestamp)::date AS bucket, day >= %s AS late,
+               SUM(n) AS n, SUM(nps_n) AS nps_n, SUM(detractors) AS detractors
+        FROM reports_theme_day WHERE theme_id = ANY(%s) AND day >= %s AND day <= %s
+        GROUP BY 1, 2, 3, 4
+    ), asked AS (
+        SELECT theme_id, account_id, coalesce(call_days && daterange(%s, %s, '[]'), false) AS called
+        FROM reports_theme_account WHERE theme_id = ANY(%s) AND days && daterange(%s, %s, '[]')
+    ),"""
+_TAIL = """ usage AS (
         SELECT account_id, AVG(value) FILTER (WHERE date > %s) AS recent, AVG(value) FILTER (WHERE date <= %s) AS before
         FROM feedback_usagemetric WHERE metric = %s AND date > %s AND date <= %s
         GROUP BY account_id
-    ), seg AS (
-        SELECT a.id, a.arr, cust.id IS NOT NULL AS customer, churn.id IS NOT NULL AS churn
+    ), seg AS MATERIALIZED (
+        -- Per account once (thousands of rows), then one join to the (theme, account) pairs (tens of thousands).
+        SELECT a.id, a.arr, cust.id IS NOT NULL AS customer, churn.id IS NOT NULL AS churn, u.recent, u.before
         FROM feedback_account a
         LEFT JOIN ({customer}) AS cust (id) ON cust.id = a.id
         LEFT JOIN ({churn}) AS churn (id) ON churn.id = a.id
+        LEFT JOIN usage u ON u.account_id = a.id
     )
-    SELECT 'pain', theme_id,
-           json_build_array(source, bucket, late, SUM(n), SUM(nps_n), SUM(detractors))
-    FROM base GROUP BY theme_id, source, bucket, late
+    SELECT 'pain', theme_id, json_build_array(source, bucket, late, n, nps_n, detractors)
+    FROM pain
     UNION ALL
     SELECT 'accounts', asked.theme_id, json_build_array(
            COUNT(*),
-           COUNT(*) FILTER (WHERE asked.calls > 0),
+           COUNT(*) FILTER (WHERE asked.called),
            COUNT(*) FILTER (WHERE seg.customer),
            (SUM(seg.arr) FILTER (WHERE seg.customer))::text,
            COUNT(*) FILTER (WHERE seg.customer AND seg.arr IS NULL),
            COUNT(*) FILTER (WHERE seg.churn),
            (SUM(seg.arr) FILTER (WHERE seg.churn))::text,
            COUNT(*) FILTER (WHERE seg.churn AND seg.arr IS NULL),
-           COUNT(*) FILTER (WHERE u.recent IS NOT NULL AND u.before > 0),
-           AVG((u.recent - u.before) / u.before) FILTER (WHERE u.recent IS NOT NULL AND u.before > 0),
-           COUNT(*) FILTER (WHERE u.before > 0 AND u.recent < u.before * %s))
+           COUNT(*) FILTER (WHERE seg.recent IS NOT NULL AND seg.before > 0),
+           AVG((seg.recent - seg.before) / seg.before) FILTER (WHERE seg.recent IS NOT NULL AND seg.before > 0),
+           COUNT(*) FILTER (WHERE seg.before > 0 AND seg.recent < seg.before * %s))
     FROM asked JOIN seg ON seg.id = asked.account_id
-    LEFT JOIN usage u ON u.account_id = asked.account_id
     GROUP BY asked.theme_id
 """
 
 
-def _run_feedback_sql(theme_ids: list[int], window: Window) -> list[tuple[str, int, list[Any]]]:
+def _run_feedback_sql(
+    theme_ids: list[int], window: Window, *, rollup: bool
+) -> list[tuple[str, int, list[Any]]]:
     customer_sql, customer_params = _segment_sql("customer")
     churn_sql, churn_params = _segment_sql("churn_risk")
-    sql = _FEEDBACK_SQL.format(customer=customer_sql, churn=churn_sql)
+    ids = list(theme_ids)
+    if rollup:
+        head: list[Any] = [window.bucket, window.midpoint, ids, window.start, window.end]
+        head += [window.start, window.end, ids, window.start, window.end]
+    else:
+        head = [
+            window.bucket,
+            _aware(window.midpoint),
+            DETRACTOR_MAX,
+            ids,
+            _aware(window.start),
+            _aware(window.end + timedelta(days=1)),
+            Source.GONG,
+        ]
+    sql = (_ROLLUP_HEAD if rollup else _LIVE_HEAD) + _TAIL.format(customer=customer_sql, churn=churn_sql)
     usage_split = window.end - timedelta(weeks=USAGE_WEEKS)
     params: list[Any] = [
-        window.bucket,
-        _aware(window.midpoint),
-        DETRACTOR_MAX,
-        list(theme_ids),
-        _aware(window.start),
-        _aware(window.end + timedelta(days=1)),
-        Source.GONG,
+        *head,
         usage_split,
         usage_split,
         settings.INSIGHT_USAGE_METRIC,
@@ -205,21 +233,28 @@ def _run_feedback_sql(theme_ids: list[int], window: Window) -> list[tuple[str, i
         # JIT compilation cost seconds on this one-off aggregate (measured at 1M items) and saved nothing; the
         # sorts and hashes over a few hundred thousand links fit in memory with a little more than the default.
         cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
+        if rollup:
+            # Parallel workers would each rebuild the account hash tables: on a busy two-core host that doubled the
+            # time of this small aggregate.
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(sql, params)  # the segment SQL is compiled by Django and every value is a parameter
         return cursor.fetchall()
 
 
-def feedback_figures(theme_ids: list[int], window: Window) -> tuple[dict[int, Any], dict[int, Any]]:
+def feedback_figures(
+    theme_ids: list[int], window: Window, *, rollup: bool = False
+) -> tuple[dict[int, Any], dict[int, Any]]:
     """Per theme, over the window: the pain figures (Gong calls, Zendesk tickets, NPS answers and detractors, all
     mentions; each as a total, a series per trend bucket and the change from the first half of the window to the
     second) and the accounts that asked: installed-base demand (paying customers' ARR), ARR at risk (churn-risk
     customers' ARR), distinct accounts on Gong calls, and the usage trend where there is usage data. An account in
-    both segments counts in both columns, once in each."""
+    both segments counts in both columns, once in each. `rollup` reads the pre-aggregates (same figures, as of their
+    last refresh) instead of the items."""
     buckets = [day.isoformat() for day in window.buckets()]
     index = {day: n for n, day in enumerate(buckets)}
     pain = {pk: _empty_pain(len(buckets)) for pk in theme_ids}
     accounts = {pk: _empty_accounts() for pk in theme_ids}
-    for kind, theme_id, row in _run_feedback_sql(theme_ids, window):
+    for kind, theme_id, row in _run_feedback_sql(theme_ids, window, rollup=rollup):
         if kind == "pain":
             _add_pain(pain[theme_id], index, *row)
         else:
@@ -293,12 +328,18 @@ def _empty_accounts() -> dict[str, Any]:
     return _accounts_from([0, 0, 0, None, 0, 0, None, 0, 0, None, 0])
 
 
-def compute(themes: list[Theme], window: Window, *, as_of: datetime | None = None) -> dict[str, Any]:
-    """Every figure of the report for these themes, as JSON-able data (what a saved report stores)."""
-    as_of = as_of or timezone.now()
+def compute(
+    themes: list[Theme], window: Window, *, as_of: datetime | None = None, live: bool = False
+) -> dict[str, Any]:
+    """Every figure of the report for these themes, as JSON-able data (what a saved report stores).
+
+    The feedback figures come from the pre-aggregates once they have been refreshed (reports/rollups.py), and the
+    report is then "as of" that refresh; `live` (or no refresh yet) reads the items, as of now."""
+    baked = None if live else rollups.state()
+    as_of = as_of or (baked.refreshed_at if baked else timezone.now())
     ids = [theme.pk for theme in themes]
     pipeline = pipeline_figures(ids, today=window.end)
-    pain, accounts = feedback_figures(ids, window)
+    pain, accounts = feedback_figures(ids, window, rollup=baked is not None)
     return {
         "data_as_of": as_of.isoformat(),
         "window": {"start": window.start.isoformat(), "end": window.end.isoformat(), "bucket": window.bucket},

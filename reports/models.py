@@ -139,3 +139,52 @@ class CpoSummaryDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary_id} → {self.email}"
+
+
+# --- Pre-aggregates (reports/rollups.py): the last refresh, and the trend report's complete weeks baked then. -------
+class RollupState(models.Model):
+    """One row: when the pre-aggregates were last refreshed, and the week the trend tables were baked for."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    refreshed_at = models.DateTimeField()
+    current_week = (
+        models.DateField()
+    )  # Monday of the week in progress at the refresh (not baked: it stays live)
+    recent_from = models.DateField()  # first of the recent weeks whose distinct accounts TrendAccounts holds
+    seconds = models.FloatField(default=0)  # how long the refresh took
+
+    def __str__(self) -> str:
+        return f"pre-aggregates as of {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class TrendWeek(models.Model):
+    """The trend report's weekly aggregate of one theme over every account (no segment), one complete week."""
+
+    theme_id = models.IntegerField()
+    week = models.DateField()
+    items = models.IntegerField()
+    churn = models.IntegerField()
+    churn_arr = models.DecimalField(max_digits=20, decimal_places=2, null=True)
+    churn_unknown = models.IntegerField()
+    expansion = models.IntegerField()
+    expansion_arr = models.DecimalField(max_digits=20, decimal_places=2, null=True)
+    expansion_unknown = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["week", "theme_id"], name="reports_trendweek_week_idx")]
+
+    def __str__(self) -> str:
+        return f"theme {self.theme_id}, week of {self.week}: {self.items}"
+
+
+class TrendAccounts(models.Model):
+    """Distinct accounts behind one theme and signal over the recent weeks (RollupState.recent_from to current_week)."""
+
+    theme_id = models.IntegerField()
+    signal = models.CharField(max_length=16)
+    accounts = models.IntegerField()
+    arr = models.DecimalField(max_digits=20, decimal_places=2)
+    unknown = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"theme {self.theme_id}, {self.signal}: {self.accounts} accounts"

@@ -28,3 +28,12 @@ def warm_trends() -> int:
     cached_launches(today)
     cached_clusters(today)
     return len(report.signals.get("all", []))
+
+
+@shared_task(name="reports.tasks.refresh_rollups", acks_late=True, max_retries=0)
+def refresh_rollups() -> float | None:
+    """Refresh the reports' pre-aggregates (idempotent; a refresh already running makes this one a no-op)."""
+    from reports.rollups import refresh
+
+    done = refresh()
+    return done.seconds if done else None

@@ -36,6 +36,7 @@ from feedback.models import (
 )
 from feedback.segments import segments_of
 from readiness.models import Release
+from reports import rollups
 from reports.trends import this_monday
 
 CHURN_THEME = "Performance"
@@ -184,6 +185,9 @@ def seed_trends_demo(*, anchor: date, seed: int = 42) -> int:
         [FeedbackTheme(item=item, theme=theme, origin=TagOrigin.RULE) for item, theme in planted if theme],
         batch_size=1000,
     )
+    # The last step of seed_demo that writes feedback: refresh the reports' pre-aggregates so the demo's reports read
+    # them (and say "as of") at once, without waiting for beat.
+    rollups.refresh()
     return len(planted)
 
 

@@ -354,6 +354,15 @@ CELERY_BEAT_SCHEDULE["reports-warm-trends"] = {
     "schedule": timedelta(minutes=env_int("TRENDS_WARM_MINUTES", 10, minimum=1)),
     "options": {"expires": 300},
 }
+# The insight and trend reports read narrow pre-aggregates (reports/rollups.py), refreshed at most once per
+# REPORTS_ROLLUP_DEBOUNCE_SECONDS after a sync batch is tagged, and on this schedule (which also rolls the
+# trend tables over to a new week).
+REPORTS_ROLLUP_DEBOUNCE_SECONDS = env_int("REPORTS_ROLLUP_DEBOUNCE_SECONDS", 60, minimum=1)
+CELERY_BEAT_SCHEDULE["reports-refresh-rollups"] = {
+    "task": "reports.tasks.refresh_rollups",
+    "schedule": timedelta(minutes=env_int("REPORTS_ROLLUP_REFRESH_MINUTES", 10, minimum=1)),
+    "options": {"expires": 300},
+}
 
 LOGGING = {
     "version": 1,

@@ -18,7 +18,7 @@ from feedback.permissions import CURATE_ROLES, READ_ROLES
 from productops.navigation import PILLAR_ROLES
 from productops.roles import has_any_role, role_required
 from readiness.models import Release
-from reports import summary_sources, trends_charts
+from reports import rollups, summary_sources, trends_charts
 from reports.models import CpoSummary
 from reports.trends import TEST_NAME, TrendParams, TrendReport, trend_report
 from reports.trends_clusters import Cluster, emerging_themes, untagged_clusters
@@ -30,8 +30,10 @@ REPORT_ROLES = PILLAR_ROLES["reports"]
 
 
 def cached_report(params: TrendParams) -> TrendReport:
-    """The report, reused until the store changes (feedback.cache keys on the store's generation)."""
+    """The report, reused until the store changes (feedback.cache keys on the store's generation) or the
+    pre-aggregates are refreshed (a refresh writes no store table, yet changes the complete weeks' figures)."""
     key = f"{params.weeks}:{params.segment}:{params.today}:{settings.TRENDS_RECENT_WEEKS}:{settings.TRENDS_BASELINE_WEEKS}"
+    key += f":{rollups.version()}"
     return store_cache.cached("trends", key, lambda: trend_report(params))
 
 
