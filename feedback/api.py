@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -171,6 +172,7 @@ class FeedbackItemList(generics.ListCreateAPIView):
             .defer("raw", "search_vector")
         )
 
+    @extend_schema(request=ManualItemSerializer, responses={201: FeedbackItemSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ManualItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -268,6 +270,12 @@ class ThemeTag(APIView):
     allowed_roles = CURATE_ROLES
     untag = False
 
+    @extend_schema(
+        request=ItemIdsSerializer,
+        responses=inline_serializer(
+            "TagResult", {"theme": serializers.IntegerField(), "changed": serializers.IntegerField()}
+        ),
+    )
     def post(self, request: Request, pk: int) -> Response:
         theme = get_object_or_404(Theme, pk=pk, merged_into__isnull=True)
         serializer = ItemIdsSerializer(data=request.data)
@@ -286,6 +294,7 @@ class ThemeMerge(APIView):
 
     allowed_roles = CURATE_ROLES
 
+    @extend_schema(request=MergeSerializer, responses=ThemeSerializer)
     def post(self, request: Request, pk: int) -> Response:
         survivor = get_object_or_404(Theme, pk=pk, merged_into__isnull=True)
         serializer = MergeSerializer(data=request.data)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
 from feedback.models import Account, UsageMetric
 from integrations import engine
+from integrations.guard import storable_reject
 from integrations.models import SyncRun
-from integrations.nps.mapping import read_csv
+from integrations.nps.mapping import BadRow, read_csv
 
 USAGE_CSV_COLUMNS = ("account_external_id", "metric", "date", "value")
 
@@ -16,16 +18,19 @@ USAGE_CSV_COLUMNS = ("account_external_id", "metric", "date", "value")
 def import_usage_csv(data: bytes, *, trigger: str = "upload") -> SyncRun:
     """Store the good rows, keep the bad ones with their line number and reason. Raises ValueError for a bad file."""
     rows = read_csv(data, USAGE_CSV_COLUMNS)
-    refs = {row["account_external_id"].strip() for _n, row in rows}
+    refs = {row["account_external_id"].strip() for _n, row in rows if not isinstance(row, BadRow)}
     accounts = dict(Account.objects.filter(salesforce_id__in=refs).values_list("salesforce_id", "pk"))
     accounts.update(Account.objects.filter(domain__in=refs).values_list("domain", "pk"))
     metrics: dict[tuple[int, str, date], UsageMetric] = {}
     rejects: list[tuple[str, str, Any]] = []
     for number, row in rows:
+        if isinstance(row, BadRow):
+            rejects.append(storable_reject(f"line {number}", f"line {number}: {row}", {"line": number}))
+            continue
         try:
             metric = _metric(row, accounts)
         except ValueError as exc:
-            rejects.append((f"line {number}", f"line {number}: {exc}", row))
+            rejects.append(storable_reject(f"line {number}", f"line {number}: {exc}", row))
             continue
         metrics[(metric.account_id, metric.metric, metric.date)] = metric  # the last row for a day wins
 
@@ -62,4 +67,6 @@ def _metric(row: dict[str, str], accounts: dict[str, int]) -> UsageMetric:
         value = float((row.get("value") or "").strip())
     except ValueError as exc:
         raise ValueError(f"value must be a number, got {row.get('value')!r}") from exc
+    if not math.isfinite(value):
+        raise ValueError(f"value must be a finite number, got {row.get('value')!r}")
     return UsageMetric(account_id=accounts[ref], metric=name[:64], date=day, value=value)

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from integrations import engine
+from integrations.guard import MAPPING_ERRORS, check_feedback, check_raw, storable_reject, strip_nul
 from integrations.models import SyncRun
-from integrations.nps.mapping import NPS_CSV_COLUMNS, map_csv_row, map_delighted, read_csv
+from integrations.nps.mapping import NPS_CSV_COLUMNS, BadRow, map_csv_row, map_delighted, read_csv
 from integrations.records import FeedbackRecord, Rejected
 
 
@@ -16,10 +17,13 @@ def import_nps_payload(payload: Mapping[str, Any] | list[Mapping[str, Any]]) -> 
     records: list[FeedbackRecord] = []
     rejects: list[tuple[str, str, Any]] = []
     for raw in responses:
+        raw = strip_nul(raw)
         try:
-            records.append(map_delighted(raw))
-        except Rejected as exc:
-            rejects.append((str(raw.get("id", "")) if isinstance(raw, Mapping) else "", str(exc), raw))
+            check_raw(raw)
+            records.append(check_feedback(map_delighted(raw)))
+        except MAPPING_ERRORS as exc:
+            response_id = raw.get("id", "") if isinstance(raw, Mapping) else ""
+            rejects.append(storable_reject(str(response_id), _reason(exc), raw))
     return engine.store_records("nps", "webhook", records, rejects, trigger="webhook")
 
 
@@ -29,7 +33,14 @@ def import_nps_csv(data: bytes) -> SyncRun:
     rejects: list[tuple[str, str, Any]] = []
     for number, row in read_csv(data, NPS_CSV_COLUMNS):
         try:
-            records.append(map_csv_row(row))
-        except Rejected as exc:
-            rejects.append((f"line {number}", f"line {number}: {exc}", row))
+            if isinstance(row, BadRow):
+                raise row
+            records.append(check_feedback(map_csv_row(row)))
+        except MAPPING_ERRORS as exc:
+            raw = {"line": number} if isinstance(row, BadRow) else row
+            rejects.append(storable_reject(f"line {number}", f"line {number}: {_reason(exc)}", raw))
     return engine.store_records("nps", "csv", records, rejects, trigger="upload")
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, Rejected) else f"cannot be read ({type(exc).__name__}: {exc})"[:500]

@@ -76,17 +76,53 @@ def map_csv_row(row: Mapping[str, Any]) -> FeedbackRecord:
     )
 
 
-def read_csv(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows with their line numbers (the header is line 1). A missing column is an error for the whole file."""
+# A field longer than this makes its row a reject (csv's own limit would otherwise fail the whole file).
+CSV_FIELD_LIMIT = 65_536
+
+
+class BadRow(Rejected):
+    """A CSV row that cannot be read as a record: it carries the raw text it was read from."""
+
+
+def read_csv(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str] | BadRow]]:
+    """Rows with their line numbers (the header is line 1). A missing column is an error for the whole file.
+
+    NUL characters are dropped. A row with more fields than the header, or a field over CSV_FIELD_LIMIT, comes back
+    as a BadRow (kept as a reject by the importer) instead of failing the file.
+    """
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig").replace("\x00", "")
     except UnicodeDecodeError as exc:
         raise ValueError("The file is not UTF-8 text.") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        raise ValueError(f"The file has no readable header row. Expected: {', '.join(columns)}.") from exc
+    missing = [c for c in columns if c not in header]
     if missing:
         raise ValueError(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(columns)}.")
-    return [(number, row) for number, row in enumerate(reader, start=2)]
+    rows: list[tuple[int, dict[str, str] | BadRow]] = []
+    previous_line = reader.line_num
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.append((previous_line + 1, BadRow(f"cannot be read as CSV ({exc})")))
+            previous_line = reader.line_num
+            continue
+        number, previous_line = previous_line + 1, reader.line_num
+        if not fields:
+            continue
+        if len(fields) > len(header):
+            rows.append((number, BadRow(f"{len(fields)} fields where the header has {len(header)}")))
+        elif any(len(value) > CSV_FIELD_LIMIT for value in fields):
+            rows.append((number, BadRow(f"a field is longer than {CSV_FIELD_LIMIT} characters")))
+        else:
+            rows.append((number, dict(zip(header, fields + [""] * (len(header) - len(fields)), strict=True))))
+    return rows
 
 
 def signature_for(secret: str, timestamp: str, body: bytes) -> str:
