@@ -14,6 +14,7 @@ from feedback.permissions import can_read_feedback
 from feedback.selectors import accounts_matching
 from productops.navigation import PILLAR_ROLES
 from productops.roles import Role, has_any_role, role_required
+from productops.validation import parse_id
 from readiness import selectors, services
 from readiness.forms import AddAccountForm, FaqForm, ReleaseForm, TickForm
 from readiness.models import Category, ChecklistItem, FaqEntry, Release
@@ -155,12 +156,15 @@ def release_accounts(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "refresh":
         count = services.release_refresh_affected_accounts(release=release)
         messages.success(request, f"{count} accounts gave feedback on the linked themes.")
-    elif action == "remove" and str(request.POST.get("account", "")).isdigit():
-        services.release_account_remove(release=release, account_id=int(request.POST["account"]))
+    elif action == "remove" and parse_id(request.POST.get("account")):
+        services.release_account_remove(release=release, account_id=parse_id(request.POST["account"]))
     elif action == "add":
-        name = AddAccountForm(request.POST).data.get("name", "").strip()
-        matches = accounts_matching(name, limit=1)
-        if not matches:
+        form = AddAccountForm(request.POST)
+        name = form.cleaned_data["name"].strip() if form.is_valid() else ""
+        matches = accounts_matching(name, limit=1) if name else []
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("name", ["Enter an account name."])))
+        elif not matches:
             messages.error(
                 request, f"No account is called {name!r} (use its exact name, domain or Salesforce id)."
             )
