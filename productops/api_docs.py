@@ -44,9 +44,25 @@ _ERRORS = {
 }
 
 
+def _blank_urls(node: Any) -> None:
+    """Optional link fields hold "" when empty: say so, or "" would not match `format: uri`."""
+    if isinstance(node, dict):
+        if "oneOf" in node:  # drf-spectacular's "a URL or blank" is a oneOf that "" would match twice below
+            node["anyOf"] = node.pop("oneOf")
+        if node.get("format") == "uri" and node.get("type") == "string":
+            node.pop("format")
+            node["anyOf"] = [{"format": "uri"}, {"maxLength": 0}]
+        for value in node.values():
+            _blank_urls(value)
+    elif isinstance(node, list):
+        for value in node:
+            _blank_urls(value)
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular post-processing hook: every operation documents the errors every endpoint can answer."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _blank_urls(schemas)
     schemas["Error"] = _ERROR
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
