@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -215,6 +216,12 @@ class ThemeSerializer(serializers.ModelSerializer):
 
     def validate_keywords(self, value: list[str]) -> list[str]:
         return rules.normalize_keywords(value)
+
+    def validate_name(self, value: str) -> str:
+        try:
+            return services.theme_name_clean(value, theme=self.instance)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["name"]) from exc
 
 
 class ThemeList(generics.ListCreateAPIView):
