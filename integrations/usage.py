@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,7 +16,9 @@ from integrations.nps.mapping import BadRow, read_csv
 USAGE_CSV_COLUMNS = ("account_external_id", "metric", "date", "value")
 
 
-def import_usage_csv(data: bytes, *, trigger: str = "upload") -> SyncRun:
+def import_usage_csv(
+    data: bytes, *, trigger: str = "upload", progress: Callable[[int, int], None] | None = None
+) -> SyncRun:
     """Store the good rows, keep the bad ones with their line number and reason. Raises ValueError for a bad file."""
     rows = read_csv(data, USAGE_CSV_COLUMNS)
     refs = {row["account_external_id"].strip() for _n, row in rows if not isinstance(row, BadRow)}
@@ -23,7 +26,9 @@ def import_usage_csv(data: bytes, *, trigger: str = "upload") -> SyncRun:
     accounts.update(Account.objects.filter(domain__in=refs).values_list("domain", "pk"))
     metrics: dict[tuple[int, str, date], UsageMetric] = {}
     rejects: list[tuple[str, str, Any]] = []
-    for number, row in rows:
+    for index, (number, row) in enumerate(rows):
+        if progress is not None and index % 5_000 == 0:
+            progress(index, len(rows))
         if isinstance(row, BadRow):
             rejects.append(storable_reject(f"line {number}", f"line {number}: {row}", {"line": number}))
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from integrations import engine
@@ -10,6 +10,9 @@ from integrations.guard import MAPPING_ERRORS, check_feedback, check_raw, storab
 from integrations.models import SyncRun
 from integrations.nps.mapping import NPS_CSV_COLUMNS, BadRow, map_csv_row, map_delighted, read_csv
 from integrations.records import FeedbackRecord, Rejected
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 5_000
 
 
 def import_nps_payload(payload: Mapping[str, Any] | list[Mapping[str, Any]]) -> SyncRun:
@@ -27,11 +30,16 @@ def import_nps_payload(payload: Mapping[str, Any] | list[Mapping[str, Any]]) -> 
     return engine.store_records("nps", "webhook", records, rejects, trigger="webhook")
 
 
-def import_nps_csv(data: bytes) -> SyncRun:
-    """Good rows are stored; bad rows are kept with their line number. Raises ValueError for an unusable file."""
+def import_nps_csv(data: bytes, *, progress: Progress | None = None) -> SyncRun:
+    """Good rows are stored; bad rows are kept with their line number. Raises ValueError for an unusable file.
+
+    `progress(done, total)` is called every few thousand rows (background imports show it)."""
     records: list[FeedbackRecord] = []
     rejects: list[tuple[str, str, Any]] = []
-    for number, row in read_csv(data, NPS_CSV_COLUMNS):
+    rows = read_csv(data, NPS_CSV_COLUMNS)
+    for index, (number, row) in enumerate(rows):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, len(rows))
         try:
             if isinstance(row, BadRow):
                 raise row

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "digest",
     "audits",
     "reports",
+    "uploads",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,10 @@ INGEST_WRITERS = env_int("INGEST_WRITERS", 2, minimum=0)
 NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")
 NPS_WEBHOOK_MAX_AGE_SECONDS = env_int("NPS_WEBHOOK_MAX_AGE_SECONDS", 300, minimum=1)
 # The largest webhook body read; a larger Content-Length is a 413 before any byte of the body is read.
+# A CSV upload larger than this is imported by a Celery task with progress on the integrations page, not inside
+# the request (a 700,000-row file would outlive a 30 s worker timeout).
+CSV_IMPORT_INLINE_BYTES = env_int("CSV_IMPORT_INLINE_BYTES", 1024 * 1024, minimum=0)
+CSV_UPLOAD_MAX_BYTES = env_int("CSV_UPLOAD_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
 NPS_WEBHOOK_MAX_BYTES = env_int("NPS_WEBHOOK_MAX_BYTES", 1024 * 1024, minimum=1024)
 
 
