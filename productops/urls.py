@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/no-role/", views.no_role, name="no-role"),
+    path("accounts/whoami/", views.whoami, name="whoami"),
     path("accounts/api-tokens/", api_tokens.api_tokens, name="api-tokens"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

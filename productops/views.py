@@ -19,6 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def whoami(request: HttpRequest) -> HttpResponse:
+    """The smallest login-required page: who the session belongs to. The load benchmark's yardstick."""
+    return HttpResponse(request.user.get_username(), content_type="text/plain; charset=utf-8")
+
+
+@login_required
 def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "no_role.html", status=403)
 
