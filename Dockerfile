@@ -7,6 +7,6 @@ RUN npm ci --no-audit --no-fund
 COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir . && \
-    DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:///tmp/build.db REDIS_URL=redis://localhost python manage.py collectstatic --no-input
+    DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost python manage.py collectstatic --no-input
 EXPOSE 8000
 CMD ["gunicorn", "productops.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

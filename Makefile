@@ -5,11 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
 PORT ?= 8000
-# make test runs against PostgreSQL and Redis; these defaults match the development and CI machines.
-TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/productops
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Both commands use DATABASE_URL / REDIS_URL when set, and otherwise start an embedded PostgreSQL and Redis under
+# .data/ (productops/embedded.py): nothing needs to be installed or running beforehand.
+STACK := $(PY) -m productops.stack
 
-.PHONY: run test lint format install install-test services worker beat bench clean
+.PHONY: run test lint format install install-test worker beat clean
 
 $(STAMPS):
 	@mkdir -p $(STAMPS)
@@ -20,36 +20,34 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMPS)/python: pyproject.toml | $(PY) $(STAMPS)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,local]'
 	@touch $@
 
 $(STAMPS)/npm: package.json package-lock.json | $(STAMPS)
+	@command -v npm >/dev/null || { echo "Node.js and npm are required for the front-end assets (npm not found)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: $(STAMPS)/python $(STAMPS)/npm
 
-## Serve the portal on http://127.0.0.1:$(PORT) (SQLite + eager Celery unless DATABASE_URL / REDIS_URL are set).
+## The whole portal on http://127.0.0.1:$(PORT): web, Celery worker and beat, and the vendor simulators. Ctrl-C stops it.
 run: install
-	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py collectstatic --no-input -v0
-	$(PY) manage.py seed_demo --if-empty
-	@echo ""
-	@echo "  Product Ops portal: http://127.0.0.1:$(PORT)/   (log in as pm / demo, csm / demo, productops / demo, sales / demo, cpo / demo)"
-	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(STACK) run --port $(PORT)
 
-## Chromium for the browser tests (Debian package; Playwright's own browser download does not work offline).
-$(STAMPS)/chromium: | $(STAMPS)
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+## Chromium for the browser tests: Debian's package where we may install it, otherwise Playwright's own build.
+$(STAMPS)/chromium: | $(STAMPS)/python
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else $(VENV)/bin/playwright install chromium; fi
 	@touch $@
 
 install-test: install $(STAMPS)/chromium
 
-## Run the whole suite against PostgreSQL and Redis.
+## The whole suite, on PostgreSQL and Redis.
 test: install-test
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(PY) -m pytest --create-db $(PYTEST_ARGS)
+	@$(STACK) exec -- $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -59,12 +57,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## With REDIS_URL and DATABASE_URL set: a Celery worker and the beat scheduler.
+## A Celery worker or the beat scheduler on their own (DATABASE_URL / REDIS_URL, or a running `make run`'s).
 worker: install
 	$(VENV)/bin/celery -A productops worker -l info
 
 beat: install
 	$(VENV)/bin/celery -A productops beat -l info
 
+## Removes what `make` installed; the data in .data/ stays.
 clean:
 	rm -rf $(VENV) node_modules $(STAMPS) staticfiles

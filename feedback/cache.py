@@ -34,7 +34,7 @@ def _cache():
 
 
 def enabled() -> bool:
-    return settings.FEEDBACK_DASHBOARD_CACHE_SECONDS > 0 and connection.vendor == "postgresql"
+    return settings.FEEDBACK_DASHBOARD_CACHE_SECONDS > 0
 
 
 def bump() -> None:

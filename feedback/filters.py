@@ -14,8 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -198,19 +197,14 @@ def items_for(cut: Cut) -> QuerySet[FeedbackItem]:
     if cut.end:
         qs = qs.filter(occurred_at__lt=aware_day(cut.end + timedelta(days=1)))
     if cut.q:
-        if connection.vendor == "postgresql":
-            qs = qs.filter(search_vector=search_query(cut.q))
-        else:
-            words = cut.q.split()
-            for word in words:
-                qs = qs.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        qs = qs.filter(search_vector=search_query(cut.q))
     return qs
 
 
 def ordered_items(cut: Cut) -> QuerySet[FeedbackItem]:
     """Items for display, newest first; by search rank (then newest) when searching with sort=relevance."""
     qs = items_for(cut)
-    if cut.q and cut.sort == "relevance" and connection.vendor == "postgresql":
+    if cut.q and cut.sort == "relevance":
         return qs.annotate(rank=SearchRank(F("search_vector"), search_query(cut.q))).order_by(
             "-rank", "-occurred_at", "-id"
         )

@@ -167,8 +167,7 @@ class SearchDocument(models.Func):
     """An item's full-text document: title weighted above body, English stemming.
 
     A stored generated column rather than a trigger: PostgreSQL computes it in the executor, which on bulk ingest costs
-    a little over half of what a PL/pgSQL row trigger did (migration 0004). SQLite (the embedded default) has no tsvector, so there the
-    column is NULL and search falls back to LIKE.
+    a little over half of what a PL/pgSQL row trigger did (migration 0004).
     """
 
     output_field = SearchVectorField()
@@ -181,9 +180,6 @@ class SearchDocument(models.Func):
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         return compiler.compile(self.source_expressions[0])
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        return "NULL", []
 
     def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
         return "feedback.models.SearchDocument", (), {}

@@ -238,10 +238,8 @@ def account_timeline(
 def duplicate_groups(account: Account, *, window: int = 300) -> dict[int, int]:
     """Near-identical items of one account (pg_trgm similarity of title + body), as {item id: group leader id}.
 
-    Only the account's latest `window` items are compared (n² pairs stay small). Empty on SQLite.
+    Only the account's latest `window` items are compared (n² pairs stay small).
     """
-    if connection.vendor != "postgresql":
-        return {}
     sql = """
         WITH recent AS (
             SELECT id, coalesce(title, '') || ' ' || coalesce(body, '') AS text

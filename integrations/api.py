@@ -1,8 +1,8 @@
-"""The signed NPS webhook. It authenticates by HMAC over the body, not by a user session.
+"""The integrations API: the signed NPS webhook (HMAC over the body, no user session) and the sync-run list.
 
-Nothing is read from an anonymous request until it has shown its headers are plausible: the secret is configured,
-the signature and a fresh timestamp are present, and Content-Length is within NPS_WEBHOOK_MAX_BYTES. Only then is
-the body read, at most that many bytes, and its signature checked. A 1 GiB POST costs a header check, not 1 GiB.
+Nothing is read from an anonymous webhook request until it has shown its headers are plausible: the secret is
+configured, the signature and a fresh timestamp are present, and Content-Length is within NPS_WEBHOOK_MAX_BYTES.
+Only then is the body read, at most that many bytes, and its signature checked. A 1 GiB POST costs a header check.
 """
 
 from __future__ import annotations
@@ -13,14 +13,17 @@ from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from integrations.models import SyncRun
 from integrations.nps.imports import import_nps_payload
 from integrations.nps.mapping import verify_signature
+from productops.roles import Role
 
 
 class RawBodyParser(BaseParser):
@@ -126,3 +129,28 @@ class NpsWebhook(APIView):
     @staticmethod
     def _unauthorized(problem: str) -> Response:
         return Response({"detail": f"Unauthorized: {problem}."}, status=401)
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    vendor = serializers.CharField(source="connection.vendor")
+    stream = serializers.CharField(source="connection.stream")
+    started = serializers.DateTimeField(source="started_at")
+    finished = serializers.DateTimeField(source="finished_at")
+    stored = serializers.SerializerMethodField()
+    error_message = serializers.CharField(source="error")
+
+    class Meta:
+        model = SyncRun
+        fields = ["id", "vendor", "stream", "status", "trigger", "started", "finished", "fetched", "stored",
+                  "created", "updated", "rejected", "retries", "error_message"]  # fmt: skip
+
+    def get_stored(self, run: SyncRun) -> int:
+        return run.created + run.updated
+
+
+class SyncRunList(ListAPIView):
+    """Recent sync runs, newest first (Product Ops): what the integrations page shows, for scripts and alerts."""
+
+    allowed_roles = frozenset({Role.PRODUCT_OPS})
+    serializer_class = SyncRunSerializer
+    queryset = SyncRun.objects.select_related("connection").order_by("-started_at", "-id")

@@ -40,7 +40,6 @@ from integrations.records import (
     UsageRecord,
 )
 from integrations.store import PreparedFeedback, RunCache, prepare_feedback, upsert_feedback, write_feedback
-from productops.db import is_postgres
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,9 +89,6 @@ def lock_key(conn: Connection) -> int:
 @contextmanager
 def connection_lock(conn: Connection) -> Iterator[None]:
     """At most one run per connection: a PostgreSQL session advisory lock, released even if the worker dies."""
-    if not is_postgres():
-        yield  # the embedded SQLite mode runs tasks eagerly in one process
-        return
     key = lock_key(conn)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
@@ -226,7 +222,7 @@ def run_sync(
 ) -> SyncRun:
     """Run one sync of a connector to the end of its stream. Returns the finished SyncRun.
 
-    `writers` (default: the INGEST_WRITERS setting on PostgreSQL, 0 on SQLite) is how many writer threads store
+    `writers` (default: the INGEST_WRITERS setting) is how many writer threads store
     pages side by side while the next page is fetched and prepared; they commit in page order.
     """
     conn = get_connection(connector.vendor, connector.stream)
@@ -238,7 +234,7 @@ def run_sync(
         connection=conn, trigger=trigger, cursor_before=conn.cursor, cursor_after=conn.cursor
     )
     if writers is None:
-        writers = settings.INGEST_WRITERS if is_postgres() else 0
+        writers = settings.INGEST_WRITERS
     try:
         with connection_lock(conn):
             writer = OrderedWriter(workers=writers)

@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -16,7 +15,6 @@ from feedback.models import Account, FeedbackItem, Opportunity, OpportunityStatu
 from feedback.segments import segments_of
 from integrations.records import AccountRef, FeedbackRecord
 from productops.bulk import NULL, allocate_ids, copy_escape, copy_from, copy_json, copy_value
-from productops.db import is_postgres
 
 # Only content changes count as an update: a re-sync of unchanged records writes nothing. Their fingerprint
 # (content_hash) is what a re-sync compares.
@@ -123,15 +121,14 @@ class PreparedFeedback:
 
     keys: list[tuple[str, str]] = field(default_factory=list)  # (source, external_id) per row
     hashes: list[str] = field(default_factory=list)  # the content fingerprint per row
-    lines: list[str] = field(default_factory=list)  # PostgreSQL: each row as COPY text, ROW_COLUMNS order
-    rows: list[tuple[Any, ...]] = field(default_factory=list)  # SQLite: each row's values, ROW_COLUMNS order
+    lines: list[str] = field(default_factory=list)  # each row as COPY text, ROW_COLUMNS order
 
     def __len__(self) -> int:
         return len(self.keys)
 
 
 def prepare_feedback(records: Sequence[FeedbackRecord], *, cache: RunCache | None = None) -> PreparedFeedback:
-    """Resolve accounts, snapshot segments, fingerprint the content and (on PostgreSQL) build the COPY lines.
+    """Resolve accounts, snapshot segments, fingerprint the content and build the COPY lines.
 
     Fields are formatted here, in one place per column, rather than through a generic value converter: this loop
     runs for every ingested item and was a third of the Python time of a sync.
@@ -143,7 +140,6 @@ def prepare_feedback(records: Sequence[FeedbackRecord], *, cache: RunCache | Non
     cache = cache or RunCache()
     cache.resolve(records)
     deals = _opportunity_ids({r.opportunity_salesforce_id for r in records if r.opportunity_salesforce_id})
-    typed = not is_postgres()
     accounts, snapshots = cache.accounts, cache.snapshots
     for record in records:
         account_id = accounts.get(record.account)
@@ -164,19 +160,10 @@ def prepare_feedback(records: Sequence[FeedbackRecord], *, cache: RunCache | Non
         key = (str(record.source), record.external_id)
         prepared.keys.append(key)
         prepared.hashes.append(fingerprint)
-        if typed:
-            prepared.rows.append(
-                (
-                    *key, account_id, deal_id, record.kind, title, record.body, url, author, record.occurred_at,
-                    record.nps_score, raw, fingerprint, snapshot.segments if snapshot else [],
-                    snapshot.arr if snapshot else None,
-                )
-            )  # fmt: skip
-        else:
-            prepared.lines.append(
-                f"{copy_escape(key[0])}\t{copy_escape(key[1])}\t{content}\t{fingerprint}\t"
-                + (f"{snapshot.segments_text}\t{snapshot.arr_text}" if snapshot else f"[]\t{NULL}")
-            )
+        prepared.lines.append(
+            f"{copy_escape(key[0])}\t{copy_escape(key[1])}\t{content}\t{fingerprint}\t"
+            + (f"{snapshot.segments_text}\t{snapshot.arr_text}" if snapshot else f"[]\t{NULL}")
+        )
     return prepared
 
 
@@ -184,9 +171,7 @@ def write_feedback(prepared: PreparedFeedback) -> tuple[int, int, list[int]]:
     """Insert new items, update changed ones, leave identical ones alone. Returns (created, updated, changed ids)."""
     if not prepared:
         return 0, 0, []
-    if prepared.lines:
-        return _write_postgres(prepared)
-    return _write_portable(prepared)
+    return _write_postgres(prepared)
 
 
 def upsert_feedback(
@@ -198,25 +183,20 @@ def upsert_feedback(
 def stored_fingerprints(keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
     """(source, external_id) → (id, content_hash) of the items already stored, one indexed query per source.
 
-    PostgreSQL gets the ids as one array parameter: a thousand placeholders cost more to build and parse than the
-    thousand index probes themselves.
+    The ids go as one array parameter: a thousand placeholders cost more to build and parse than the thousand index
+    probes themselves.
     """
     by_source: dict[str, list[str]] = {}
     for source, external_id in keys:
         by_source.setdefault(source, []).append(external_id)
     stored = {}
     for source, external_ids in by_source.items():
-        if is_postgres():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT external_id, id, content_hash FROM {TABLE} WHERE source = %s AND external_id = ANY(%s)",
-                    [source, external_ids],
-                )
-                rows = cursor.fetchall()
-        else:
-            rows = FeedbackItem.objects.filter(source=source, external_id__in=external_ids).values_list(
-                "external_id", "pk", "content_hash"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT external_id, id, content_hash FROM {TABLE} WHERE source = %s AND external_id = ANY(%s)",
+                [source, external_ids],
             )
+            rows = cursor.fetchall()
         for external_id, pk, content_hash in rows:
             stored[(source, external_id)] = (pk, content_hash)
     return stored
@@ -289,20 +269,3 @@ def _upsert_staged(lines: list[str]) -> tuple[int, int, list[int]]:
         result = cursor.fetchall()
     created = sum(1 for _id, inserted in result if inserted)
     return created, len(result) - created, [row_id for row_id, _inserted in result]
-
-
-def _write_portable(prepared: PreparedFeedback) -> tuple[int, int, list[int]]:
-    """SQLite (the embedded default): compare fingerprints, then create or update through the ORM."""
-    stored = stored_fingerprints(prepared.keys)
-    created, updated, changed_ids = 0, 0, []
-    for key, fingerprint, row in zip(prepared.keys, prepared.hashes, prepared.rows, strict=True):
-        fields = dict(zip(ROW_COLUMNS, row, strict=True))
-        found = stored.get(key)
-        if found is None:
-            changed_ids.append(FeedbackItem.objects.create(**fields).pk)
-            created += 1
-        elif found[1] != fingerprint:
-            FeedbackItem.objects.filter(pk=found[0]).update(**fields, updated_at=timezone.now())
-            changed_ids.append(found[0])
-            updated += 1
-    return created, updated, changed_ids

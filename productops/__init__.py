@@ -1,5 +1,6 @@
-from __future__ import annotations
+"""The project package: settings, URLs, roles, the Celery app, and the local stack (embedded servers, launcher).
 
-from .celery import app as celery_app
-
-__all__ = ["celery_app"]
+Importing it has no side effects: the Celery app is loaded by ProductOpsConfig.ready() in Django processes and by
+`celery -A productops` (which finds productops.celery) in workers, so `python -m productops.stack` can start the
+servers before any setting is chosen.
+"""

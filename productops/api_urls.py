@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("feedback.api_urls")),
     path("", include("readiness.api_urls")),
     path("", include("integrations.api_urls")),
+    path("", include("digest.api_urls")),
+    path("", include("reports.api_urls")),
+    path("", include("audits.api_urls")),
 ]

@@ -1,4 +1,4 @@
-"""Fast bulk inserts: PostgreSQL COPY (text format) where available, bulk_create elsewhere, from plain row tuples.
+"""Fast bulk inserts: PostgreSQL COPY (text format) from plain row tuples.
 
 Building model instances and letting Django compile INSERT statements costs most of the time in a bulk load (measured:
 ~60% of a 40k-item seed); COPY from tuples skips both.
@@ -15,10 +15,7 @@ from typing import Any
 
 import orjson
 from django.db import connection, models
-from django.db.models import Max
 from django.utils import timezone
-
-from productops.db import is_postgres
 
 NULL = r"\N"
 
@@ -75,23 +72,19 @@ def copy_value(value: Any) -> str:
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """Primary keys for `count` new rows, reserved before insert so related rows can point at them.
 
-    PostgreSQL draws them from the table's sequence (safe with concurrent writers); SQLite, the single-writer embedded
-    default, continues from the current maximum.
+    They are drawn from the table's sequence, so concurrent writers never collide.
     """
     if count <= 0:
         return []
     table = model._meta.db_table
-    if is_postgres():
-        with connection.cursor() as cursor:
-            # The sequence is looked up once: as an argument of nextval() it would be looked up per row (10x slower).
-            cursor.execute(
-                "SELECT nextval(seq) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq OFFSET 0) AS s, "
-                "generate_series(1, %s)",
-                [table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-    start = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
-    return list(range(start, start + count))
+    with connection.cursor() as cursor:
+        # The sequence is looked up once: as an argument of nextval() it would be looked up per row (10x slower).
+        cursor.execute(
+            "SELECT nextval(seq) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq OFFSET 0) AS s, "
+            "generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _with_defaults(
@@ -122,11 +115,6 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     if not rows:
         return 0
     columns, rows = _with_defaults(model, columns, rows)
-    if not is_postgres():
-        model.objects.bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
-        )
-        return len(rows)
     db_columns = [model._meta.get_field(name).column for name in columns]  # get_field knows attnames too
     with connection.cursor() as cursor:
         copy_rows(cursor, model._meta.db_table, db_columns, rows)

@@ -7,7 +7,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 # Paths reachable without a session. The API is not here: DRF answers anonymous calls with 401 itself.
-PUBLIC_PREFIXES: tuple[str, ...] = ("/accounts/login/", "/healthz", "/static/", "/api/")
+# The digest's one-click unsubscribe carries a signed token instead of a session (mail clients POST it, RFC 8058).
+PUBLIC_PREFIXES: tuple[str, ...] = (
+    "/accounts/login/",
+    "/healthz",
+    "/static/",
+    "/api/",
+    "/digest/unsubscribe/",
+)
 
 
 class LoginRequiredEverywhereMiddleware:

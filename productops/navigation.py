@@ -23,6 +23,7 @@ PILLARS: tuple[Pillar, ...] = (
     Pillar("feedback", "Feedback", "/feedback/", frozenset({R.PM, R.PRODUCT_OPS, R.CPO, R.CSM}), "feedback"),
     Pillar("readiness", "Readiness", "/readiness/", frozenset(Role), "readiness"),
     Pillar("digest", "Digest", "/digest/", frozenset(Role), "digest"),
+    Pillar("roadmap", "Roadmap", "/roadmap/", frozenset(Role), "roadmap"),
     Pillar("audits", "Audits", "/audits/", frozenset({R.PRODUCT_OPS, R.CPO, R.PM, R.SALES}), "audits"),
     Pillar("integrations", "Integrations", "/integrations/", frozenset({R.PRODUCT_OPS}), "integrations"),
     Pillar("reports", "Reports", "/reports/", frozenset({R.CPO, R.PRODUCT_OPS, R.PM}), "reports"),

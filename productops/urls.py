@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from digest import roadmap_views as digest_roadmap_views
 from productops import api_docs, api_tokens, views
 
 handler403 = "productops.views.permission_denied"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("readiness/", include("readiness.urls")),
     path("digest/", include("digest.urls")),
+    path("roadmap/", digest_roadmap_views.roadmap, name="roadmap"),
     path("audits/", include("audits.urls")),
     path("integrations/", include("integrations.urls")),
     path("api/v1/", include("productops.api_urls")),

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from productops.health import health_report
-from productops.roles import home_url_for, primary_role
+from productops.roles import Role, has_any_role, home_url_for, primary_role
 
 
 @login_required
@@ -32,8 +32,12 @@ def no_role(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Up or down for anyone (load balancers, uptime checks); which servers and why only for Product Ops."""
     healthy, report = health_report()
-    return JsonResponse({"status": "ok" if healthy else "down", **report}, status=200 if healthy else 503)
+    body: dict[str, object] = {"status": "ok" if healthy else "down"}
+    if has_any_role(request.user, {Role.PRODUCT_OPS}):
+        body.update(report)
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

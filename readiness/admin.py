@@ -7,6 +7,7 @@ from readiness.models import (
     ChecklistTemplate,
     FaqEntry,
     ItemEvent,
+    ProductArea,
     Release,
     ReminderSent,
     TemplateItem,
@@ -26,8 +27,8 @@ class ChecklistTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Release)
 class ReleaseAdmin(admin.ModelAdmin):
-    list_display = ("name", "tier", "status", "launch_date", "pm_owner")
-    list_filter = ("tier", "status")
+    list_display = ("name", "tier", "product_area", "status", "launch_date", "pm_owner")
+    list_filter = ("tier", "status", "product_area")
     search_fields = ("name", "description")
     filter_horizontal = ("themes",)
     raw_id_fields = ("affected_accounts",)
@@ -49,3 +50,9 @@ class ItemEventAdmin(admin.ModelAdmin):
 
 admin.site.register(FaqEntry)
 admin.site.register(ReminderSent)
+
+
+@admin.register(ProductArea)
+class ProductAreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position")
+    prepopulated_fields = {"slug": ("name",)}

@@ -20,7 +20,7 @@ from feedback.models import Theme
 from productops.navigation import PILLAR_ROLES
 from productops.roles import Role
 from readiness import selectors, services
-from readiness.models import ChecklistItem, Release
+from readiness.models import ChecklistItem, ProductArea, Release
 
 
 def _as_drf_error(exc: DjangoValidationError) -> ValidationError:
@@ -32,11 +32,14 @@ class ReleaseSerializer(serializers.ModelSerializer):
     themes = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False
     )
+    product_area = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ProductArea.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Release
         fields = [
-            "id", "name", "description", "customer_change", "launch_date", "tier", "status", "pm_owner", "themes",
+            "id", "name", "description", "customer_change", "launch_date", "tier", "product_area", "status", "pm_owner", "themes",
             "video_url", "in_app_guide_url", "help_article_url", "checklist_opened_at",
         ]  # fmt: skip
         read_only_fields = ["checklist_opened_at"]
@@ -106,7 +109,9 @@ class ReleaseViewSet(viewsets.ModelViewSet):
     write_roles = (Role.PM, Role.PRODUCT_OPS)
     serializer_class = ReleaseSerializer
     queryset = (
-        Release.objects.select_related("pm_owner").prefetch_related("themes").order_by("launch_date", "id")
+        Release.objects.select_related("pm_owner", "product_area")
+        .prefetch_related("themes")
+        .order_by("launch_date", "id")
     )
 
     def perform_update(self, serializer: ReleaseSerializer) -> None:

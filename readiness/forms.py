@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from feedback.models import Theme
 from productops.roles import Role
-from readiness.models import FaqEntry, Release, TemplateItem
+from readiness.models import FaqEntry, ProductArea, Release, TemplateItem
 
 
 class DateInput(forms.DateInput):
@@ -26,7 +26,7 @@ class ReleaseForm(forms.ModelForm):
     class Meta:
         model = Release
         fields = [
-            "name", "tier", "launch_date", "status", "pm_owner", "themes", "description", "customer_change",
+            "name", "tier", "product_area", "launch_date", "status", "pm_owner", "themes", "description", "customer_change",
             "video_url", "in_app_guide_url", "help_article_url",
         ]  # fmt: skip
         widgets = {
@@ -83,3 +83,16 @@ class TemplateItemForm(forms.ModelForm):
 
 class AddAccountForm(forms.Form):
     name = forms.CharField(max_length=255, label="Add an account by name or domain")
+
+
+class ProductAreaForm(forms.ModelForm):
+    class Meta:
+        model = ProductArea
+        fields = ["name", "description", "position"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = ProductArea.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("There is already a product area with this name.")
+        return name

@@ -33,12 +33,31 @@ class Category(models.TextChoices):
 OWNER_ROLE_CHOICES = [(role.value, role.value) for role in (Role.PRODUCT_OPS, Role.PM, Role.CSM, Role.SALES)]
 
 
+class ProductArea(models.Model):
+    """A short list Product Ops manages (Reporting, Platform, Mobile...): the roadmap's rows, the digest's email filter."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Release(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     customer_change = models.TextField("what changes for customers", blank=True)
     launch_date = models.DateField()
     tier = models.CharField(max_length=8, choices=Tier.choices, default=Tier.MAJOR)
+    # One area per release; deleting an area is refused while releases use it (PROTECT) so none silently lose it.
+    product_area = models.ForeignKey(
+        ProductArea, null=True, blank=True, on_delete=models.PROTECT, related_name="releases"
+    )
     status = models.CharField(max_length=16, choices=ReleaseStatus.choices, default=ReleaseStatus.PLANNED)
     pm_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -112,7 +112,7 @@ def board(*, today: date, user: Any = None, only_mine: bool = False) -> list[Boa
     """Upcoming releases, riskiest first. `only_mine`: those touching accounts the user owns as CSM."""
     releases = (
         Release.objects.exclude(status=ReleaseStatus.LAUNCHED)
-        .select_related("pm_owner")
+        .select_related("pm_owner", "product_area")
         .prefetch_related("checklist", "themes")
         .annotate(
             my_accounts=Count("affected_accounts", filter=Q(affected_accounts__owner_csm=user), distinct=True)

@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import slugify
 
 from feedback.models import Account, FeedbackTheme
 from productops.roles import Role, has_any_role, user_roles
@@ -23,6 +25,7 @@ from readiness.models import (
     FaqEntry,
     FaqEvent,
     ItemEvent,
+    ProductArea,
     Release,
     ReleaseStatus,
     ReminderSent,
@@ -407,3 +410,25 @@ def faq_remove(*, entry: FaqEntry, actor: Any = None) -> None:
         question=entry.question, answer=entry.answer,
     )  # fmt: skip
     entry.delete()
+
+
+@transaction.atomic
+def product_area_save(*, area: ProductArea) -> ProductArea:
+    """Create or rename an area; the slug (used in URLs, the API and email filters) follows the name when new."""
+    if not area.slug:
+        base = slugify(area.name)[:70] or "area"
+        slug, n = base, 2
+        while ProductArea.objects.filter(slug=slug).exclude(pk=area.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        area.slug = slug
+    area.save()
+    return area
+
+
+@transaction.atomic
+def product_area_delete(*, area: ProductArea) -> None:
+    area.delete()
+
+
+def product_areas_with_counts() -> list[ProductArea]:
+    return list(ProductArea.objects.annotate(release_count=Count("releases")).order_by("position", "name"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from readiness import template_views, views
+from readiness import area_views, template_views, views
 
 app_name = "readiness"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("items/<int:pk>/tick/", views.item_tick, name="item-tick"),
     path("items/<int:pk>/untick/", views.item_untick, name="item-untick"),
     path("faq/<int:pk>/delete/", views.faq_delete, name="faq-delete"),
+    path("areas/", area_views.areas_index, name="areas"),
+    path("areas/<int:pk>/", area_views.area_edit, name="area-edit"),
+    path("areas/<int:pk>/delete/", area_views.area_delete, name="area-delete"),
     path("templates/", template_views.templates_index, name="templates"),
     path("templates/items/<int:pk>/", template_views.template_item_edit, name="template-item"),
     path(

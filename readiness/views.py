@@ -63,7 +63,9 @@ def _release_context(
 
 
 def _release(pk: int) -> Release:
-    return get_object_or_404(Release.objects.select_related("pm_owner").prefetch_related("themes"), pk=pk)
+    return get_object_or_404(
+        Release.objects.select_related("pm_owner", "product_area").prefetch_related("themes"), pk=pk
+    )
 
 
 @role_required(*READ_ROLES)

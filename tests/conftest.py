@@ -37,8 +37,9 @@ def client_for(make_user) -> Callable[[Role], Client]:
     return login_as
 
 
-# --- Browser tests: Debian's Chromium driven by Playwright, one browser per test session -------------------
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# --- Browser tests: Chromium driven by Playwright, one browser per test session ------------------------------------
+# Debian's package where it is installed (make test installs it as root), otherwise Playwright's own build.
+CHROMIUM = shutil.which("chromium")
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses that unless told it is fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -1,11 +1,7 @@
-"""Full-text search on PostgreSQL: a trigger keeps search_vector current and a GIN index answers queries.
-
-On SQLite (the embedded default) these are skipped and search falls back to LIKE.
-"""
+"""Full-text search on PostgreSQL: a trigger keeps search_vector current and a GIN index answers queries."""
 
 from django.db import migrations
 
-from productops.db import PostgresOnlySQL
 
 FORWARD = """
 CREATE OR REPLACE FUNCTION feedback_item_search_vector() RETURNS trigger AS $$
@@ -34,4 +30,4 @@ DROP FUNCTION IF EXISTS feedback_item_search_vector();
 class Migration(migrations.Migration):
     dependencies = [("feedback", "0001_initial")]
 
-    operations = [PostgresOnlySQL(FORWARD, BACKWARD)]
+    operations = [migrations.RunSQL(FORWARD, BACKWARD)]

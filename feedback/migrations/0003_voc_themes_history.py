@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # pg_trgm: similarity() for the duplicate hints (a no-op on SQLite).
+        # pg_trgm: similarity() for the duplicate hints.
         TrigramExtension(),
         migrations.CreateModel(
             name='ThemeEvent',

@@ -16,7 +16,6 @@ from django.db import migrations, models
 from django.db.models import Q
 
 import feedback.models
-from productops.db import PostgresOnlySQL
 
 DROP_TRIGGER = """
 DROP TRIGGER IF EXISTS feedback_item_search_vector_update ON feedback_feedbackitem;
@@ -47,7 +46,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        PostgresOnlySQL(DROP_TRIGGER, RESTORE_TRIGGER),
+        migrations.RunSQL(DROP_TRIGGER, RESTORE_TRIGGER),
         migrations.RemoveField(model_name="feedbackitem", name="search_vector"),
         migrations.AddField(
             model_name="feedbackitem",
@@ -58,7 +57,7 @@ class Migration(migrations.Migration):
                 output_field=SearchVectorField(null=True),
             ),
         ),
-        PostgresOnlySQL(GIN, NO_GIN),
+        migrations.RunSQL(GIN, NO_GIN),
         migrations.AddField(
             model_name="feedbackitem",
             name="content_hash",

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
+from productops import embedded
 from productops.env import env_bool, env_decimal, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -84,21 +86,11 @@ TEMPLATES = [
     }
 ]
 
-# With no DATABASE_URL the portal runs on an embedded SQLite file so a first `make run` needs nothing installed.
-DATABASE_URL = env_str("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+# PostgreSQL is the only database. Without DATABASE_URL the portal uses the embedded PostgreSQL that `make run` and
+# `make test` start under .data/ (productops/embedded.py); settings only read where it listens.
+DATABASE_URL = env_str("DATABASE_URL", "") or embedded.default_postgres_url()
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The feedback store's covering index (INCLUDE columns) is PostgreSQL-only; SQLite builds it without them.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -195,11 +187,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Celery ---------------------------------------------------------------------------------------------------
-# Without REDIS_URL tasks run eagerly in-process so the embedded default needs no broker.
-REDIS_URL = env_str("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Redis is the broker and the shared cache. Without REDIS_URL: the embedded Redis `make run` starts under .data/.
+REDIS_URL = env_str("REDIS_URL", "") or embedded.default_redis_url()
+CELERY_BROKER_URL = embedded.celery_broker_url(REDIS_URL)
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -224,6 +215,24 @@ ARR_TIERS = [
     ("mid_market", "Mid-market", env_decimal("ARR_TIER_MID_MARKET_MIN", "25000")),
     ("enterprise", "Enterprise", env_decimal("ARR_TIER_ENTERPRISE_MIN", "100000")),
 ]
+
+# --- Reports: Strategic Insight (issue 12) ----------------------------------------------------------------------
+# Default weights of the insight score's terms; a PM changes them on the page. Each term is weight x (the theme's
+# figure / the largest figure among the compared themes), so a weight is how much that column can add to a score.
+INSIGHT_WEIGHTS = {
+    "pipeline": env_decimal("INSIGHT_WEIGHT_PIPELINE", "3"),
+    "installed": env_decimal("INSIGHT_WEIGHT_INSTALLED", "2"),
+    "at_risk": env_decimal("INSIGHT_WEIGHT_AT_RISK", "3"),
+    "calls": env_decimal("INSIGHT_WEIGHT_CALLS", "1"),
+    "tickets": env_decimal("INSIGHT_WEIGHT_TICKETS", "1"),
+    "detractors": env_decimal("INSIGHT_WEIGHT_DETRACTORS", "2"),
+}
+# The window the pain figures and their trend cover, ending on the day of the data.
+INSIGHT_WINDOW_DAYS = env_int("INSIGHT_WINDOW_DAYS", 180, minimum=7)
+# The usage metric whose change (last 4 weeks against the 4 before) is the usage signal of the accounts that asked.
+INSIGHT_USAGE_METRIC = env_str("INSIGHT_USAGE_METRIC", "active_users")
+# A review pack covers feedback since the previous review; the first one looks back this many days.
+REVIEW_FIRST_PERIOD_DAYS = env_int("REVIEW_FIRST_PERIOD_DAYS", 30, minimum=1)
 
 # --- Integrations (issue: integrations) --------------------------------------------------------------------------
 # Each vendor has a switch; an enabled vendor without its credentials stops start-up with the variable's name.
@@ -301,16 +310,12 @@ for _vendor, _enabled, _minutes in [
 
 # --- Feedback / VOC (issue: VOC) ---------------------------------------------------------------------------------
 # Dashboard aggregates are cached per filter state and invalidated by any write to the store (feedback/cache.py),
-# so they stay exact; 0 turns the cache off. With REDIS_URL the cache is shared by every web process.
+# so they stay exact; 0 turns the cache off. It lives in Redis, shared by every web process.
 FEEDBACK_DASHBOARD_CACHE_SECONDS = env_int("FEEDBACK_DASHBOARD_CACHE_SECONDS", 600, minimum=0)
 FEEDBACK_CACHE_ALIAS = "feedback"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    FEEDBACK_CACHE_ALIAS: (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "feedback"}
-    ),
+    FEEDBACK_CACHE_ALIAS: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
 }
 # Items per dashboard page, and the trigram similarity above which two items of one account are shown as duplicates.
 FEEDBACK_PAGE_SIZE = env_int("FEEDBACK_PAGE_SIZE", 25, minimum=1)
@@ -336,6 +341,43 @@ CELERY_BEAT_SCHEDULE["readiness-open-checklists"] = {
 CELERY_BEAT_SCHEDULE["readiness-reminders"] = {
     "task": "readiness.tasks.send_reminders",
     "schedule": crontab(hour=8, minute=0),
+    "options": {"expires": 6 * 3600},
+}
+
+# --- Digest and roadmap (issue 11) -------------------------------------------------------------------------------
+# "Shipping soon" covers releases launching within this many weeks of the digest's date.
+DIGEST_HORIZON_WEEKS = env_int("DIGEST_HORIZON_WEEKS", 6, minimum=1)
+# "What customers are saying": the last 7 days against the weekly average of this many weeks before.
+DIGEST_TRAILING_WEEKS = env_int("DIGEST_TRAILING_WEEKS", 4, minimum=1)
+# When beat drafts the week's digest: a crontab day of week (mon..sun or 0-6, 0 = Sunday) and hour (TIME_ZONE).
+DIGEST_DRAFT_WEEKDAY = env_str("DIGEST_DRAFT_WEEKDAY", "mon")
+DIGEST_DRAFT_HOUR = env_int("DIGEST_DRAFT_HOUR", 6, minimum=0)
+# Links in emails (digest page, one-click unsubscribe) are absolute: the portal's public address.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+try:
+    _DIGEST_DRAFT_SCHEDULE = crontab(day_of_week=DIGEST_DRAFT_WEEKDAY, hour=DIGEST_DRAFT_HOUR, minute=0)
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        f"DIGEST_DRAFT_WEEKDAY must be mon..sun or 0-6 and DIGEST_DRAFT_HOUR 0-23, got "
+        f"{DIGEST_DRAFT_WEEKDAY!r} and {DIGEST_DRAFT_HOUR!r}."
+    ) from _exc
+CELERY_BEAT_SCHEDULE["digest-draft-weekly"] = {
+    "task": "digest.tasks.draft_weekly_digest",
+    "schedule": _DIGEST_DRAFT_SCHEDULE,
+    "options": {"expires": 6 * 3600},
+}
+
+# --- Time audits and inbound quality (issue: audits) -------------------------------------------------------------
+# The framework's line: PMs spending MORE than this share of their week on internal status updates need Product Ops.
+AUDITS_INTERNAL_THRESHOLD = env_int("AUDITS_INTERNAL_THRESHOLD", 20, minimum=0)
+# A round with fewer answers than this says so instead of giving a verdict.
+AUDITS_MIN_RESPONSES = env_int("AUDITS_MIN_RESPONSES", 3, minimum=1)
+# The quality-of-inbound condition needs this many classified Sales questions in the window before it judges.
+AUDITS_MIN_INBOUND = env_int("AUDITS_MIN_INBOUND", 10, minimum=1)
+AUDITS_INBOUND_WINDOW_DAYS = env_int("AUDITS_INBOUND_WINDOW_DAYS", 90, minimum=1)
+CELERY_BEAT_SCHEDULE["audits-round-reminders"] = {
+    "task": "audits.tasks.send_round_reminders",
+    "schedule": crontab(hour=9, minute=0),
     "options": {"expires": 6 * 3600},
 }
 

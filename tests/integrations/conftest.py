@@ -10,8 +10,8 @@ from feedback.models import Account, Opportunity
 from integrations.engine import RetryPolicy
 from integrations.gong.connector import GongCalls, GongSettings
 from integrations.zendesk.connector import ZendeskSettings, ZendeskTickets
-from tests.fakes.gong import FakeGong
-from tests.fakes.zendesk import FakeZendesk
+from simulators.gong import FakeGong
+from simulators.zendesk import FakeZendesk
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 

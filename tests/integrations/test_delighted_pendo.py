@@ -10,7 +10,7 @@ from integrations import engine
 from integrations.models import RejectedRecord, RunStatus
 from integrations.nps.delighted import DelightedResponses
 from integrations.pendo.connector import PendoUsage
-from tests.fakes.delighted_pendo import FakeDelighted, FakePendo
+from simulators.delighted_pendo import FakeDelighted, FakePendo
 
 pytestmark = pytest.mark.django_db
 

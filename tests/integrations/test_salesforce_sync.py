@@ -12,7 +12,7 @@ from integrations import engine, registry
 from integrations.models import RejectedRecord, RunStatus
 from integrations.salesforce.connector import SalesforceObjects
 from productops.roles import Role
-from tests.fakes.salesforce import FakeSalesforce
+from simulators.salesforce import FakeSalesforce
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 2, 10, tzinfo=UTC)
@@ -238,7 +238,7 @@ def test_an_owner_who_is_not_a_portal_user_leaves_the_portals_choice_alone(
 def test_an_access_token_from_the_settings_syncs_through_the_registry(
     salesforce, sleep, policy, settings, monkeypatch
 ):
-    # How `make run` reaches the fake from `tests.fakes.serve`: a token for an instance URL, the fake's CA trusted
+    # How `make run` reaches the fake from `simulators.serve`: a token for an instance URL, the fake's CA trusted
     # through REQUESTS_CA_BUNDLE as requests reads it.
     settings.SALESFORCE_ENABLED = True
     settings.SALESFORCE_INSTANCE_URL = salesforce.instance_url
