@@ -7,6 +7,7 @@ from digest import roadmap_views as digest_roadmap_views
 from productops import api_docs, api_tokens, views
 
 handler403 = "productops.views.permission_denied"
+handler404 = "productops.views.page_not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),
