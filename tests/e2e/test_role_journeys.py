@@ -86,6 +86,10 @@ def test_pm_filters_searches_and_opens_an_account(demo_data, login, live_server)
     page.wait_for_load_state("networkidle")
     expect(page.locator("h1")).to_contain_text(name)
     watch.shot("account-360")
+    page.goto(f"{live_server.url}/reports/insight/")  # the Strategic Insight report
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("h1")).to_contain_text("Insight")
+    watch.shot("insight")
     hrefs = watch.visit_every_nav_page()
     assert "/feedback/" in hrefs and "/integrations/" not in hrefs
     watch.check()
@@ -127,7 +131,12 @@ def test_sales_reads_the_digest_and_the_kit_without_verbatims(demo_data, login, 
     page = login("sales")
     watch = Watch(page, "sales")
     assert page.url == f"{live_server.url}/digest/"
+    expect(page.locator("h1")).to_contain_text("digest")
     watch.shot("digest")
+    page.goto(f"{live_server.url}/roadmap/")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("h1")).to_be_visible()
+    watch.shot("roadmap")
     hrefs = watch.visit_every_nav_page()
     assert "/feedback/" not in hrefs
     release = Release.objects.get(name="Reporting 2.0")
@@ -163,7 +172,7 @@ def test_product_ops_syncs_against_the_simulator_and_the_run_appears(
 
     from integrations.zendesk import connector as zendesk_module
     from productops.celery import app as celery_app
-    from tests.fakes.zendesk import FakeZendesk
+    from simulators.zendesk import FakeZendesk
 
     fake = FakeZendesk(page_size=2).start()
     monkeypatch.setenv("ZENPY_FORCE_SCHEME", "http")
