@@ -7,6 +7,7 @@ script anywhere), and leaves a screenshot per step in test-artifacts/journeys/ (
 from __future__ import annotations
 
 import os
+import re
 import threading
 from io import StringIO
 from pathlib import Path
@@ -145,6 +146,13 @@ def test_sales_reads_the_digest_and_the_kit_without_verbatims(demo_data, login, 
     assert "What they said" not in page.inner_text("#high-risk")
     assert page.locator("blockquote.quote").count() == 0
     watch.shot("kit-no-verbatims")
+    page.goto(f"{live_server.url}/accounts/api-tokens/")
+    page.click("text=Create a token")
+    expect(page.locator("#new-token")).to_have_text(re.compile(r"^[0-9a-f]{40}$"))
+    watch.shot("api-token")
+    page.goto(f"{live_server.url}/api/docs/")  # Swagger UI from the sidecar package, started by a script file
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Product Ops portal API", timeout=15_000)
+    watch.shot("api-docs")
     watch.check()
     response = page.goto(f"{live_server.url}/feedback/")  # customer verbatims: refused to Sales
     assert response.status == 403 and "may not" in page.content()
