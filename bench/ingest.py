@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://... python bench/ingest.py [--records 200000] [--baseline 20000] [--batch 1000]
 
 Feeds N Zendesk-shaped tickets from an in-process source (so HTTP is not what is measured) through the real path the
-sync engine uses (ZendeskTickets.map_record → integrations.store.prepare_feedback on the main thread →
-write_feedback on the sync's writer threads, batch by batch, each in its own transaction, committed in page order),
+sync engine uses (integrations.engine.prepare_page: ZendeskTickets.external_id + map_record, newest version per
+record, integrations.store.prepare_feedback, on the main thread → integrations.store.store_batch on the sync's writer
+threads, page by page, each in its own transaction, committed in page order),
 then again unchanged (a re-sync: nothing is written), then again with every body changed (all updates), then a
 per-row ORM `update_or_create` baseline on a sample, then a raw COPY of the same rows into a scratch table as
 the physical limit. Prints each rate and, last: `ingest: <N> items/s, <R>x per-row ORM, <P>% of COPY`.
@@ -70,8 +71,10 @@ def main() -> None:
     from django.db import connection, transaction
 
     from feedback.models import Account, FeedbackItem
+    from integrations.engine import RunState, prepare_page
     from integrations.pipeline import OrderedWriter
-    from integrations.store import RunCache, prepare_feedback, write_feedback
+    from integrations.records import Page
+    from integrations.store import store_batch
     from integrations.zendesk.connector import ZendeskSettings, ZendeskTickets
 
     if connection.vendor != "postgresql":
@@ -86,24 +89,27 @@ def main() -> None:
 
     def write(prepared: Any, wait_turn: Any) -> None:
         with transaction.atomic():
-            write_feedback(prepared)
+            store_batch(prepared.crm, prepared.feedback, source="zendesk", deleted=prepared.deleted)
             wait_turn()  # a sync saves its cursor here, once the previous page has committed
 
     def ingest(source: Iterator[dict[str, Any]]) -> None:
-        """As a sync run does it: map and prepare a batch while the writer threads store the previous ones."""
+        """As a sync run does it: map and prepare a page while the writer threads store the previous ones."""
         batch: list[Any] = []
-        cache = RunCache()  # each account is resolved and snapshotted once per run, as in a sync
+        state = RunState()  # each account is resolved and snapshotted once per run, as in a sync
+
+        def submit(raws: list[Any]) -> None:
+            prepared = prepare_page(connector, Page(records=raws, cursor_after={}, done=False), state)
+            writer.submit(lambda wait_turn, p=prepared: write(p, wait_turn))
+
         writer = OrderedWriter(workers=writers)
         try:
             for raw in source:
-                batch.append(connector.map_record(raw))
+                batch.append(raw)
                 if len(batch) >= args.batch:
-                    prepared = prepare_feedback(batch, cache=cache)
-                    writer.submit(lambda wait_turn, p=prepared: write(p, wait_turn))
+                    submit(batch)
                     batch = []
             if batch:
-                prepared = prepare_feedback(batch, cache=cache)
-                writer.submit(lambda wait_turn, p=prepared: write(p, wait_turn))
+                submit(batch)
         finally:
             writer.close()
 

@@ -53,8 +53,16 @@ def insight_cases() -> list[tuple[str, str]]:
     return [("insight, 5 themes", f"/reports/insight/?themes={themes}")]
 
 
+def trends_cases() -> list[tuple[str, str]]:
+    """The trend report over 26 weeks and every theme: the CPO's default view (all signals, clusters, emerging)."""
+    return [("trends, 26 weeks, all themes", "/reports/trends/?weeks=26")]
+
+
 # (label in the last line, cases). The trends report adds its entry here.
-CASES: list[tuple[str, Callable[[], list[tuple[str, str]]]]] = [("insight", insight_cases)]
+CASES: list[tuple[str, Callable[[], list[tuple[str, str]]]]] = [
+    ("insight", insight_cases),
+    ("trends", trends_cases),
+]
 
 
 def measure(client: Any, url: str, requests: int) -> tuple[float, float, float]:

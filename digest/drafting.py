@@ -67,7 +67,7 @@ def _asked(release: Release) -> dict[str, Any]:
         n=Count("id"), total_arr=Sum("arr"), unknown=Count("id", filter=Q(arr__isnull=True))
     )
     rows = (
-        accounts.order_by("-arr", "name").values(
+        accounts.order_by(F("arr").desc(nulls_last=True), "name").values(
             "id", "name", "arr", "owner_csm_id", "owner_csm__first_name", "owner_csm__last_name",
             "owner_csm__username",
         )

@@ -23,7 +23,8 @@ class Account(models.Model):
     salesforce_id = models.CharField(max_length=18, blank=True, null=True, unique=True)
     zendesk_org_id = models.CharField(max_length=32, blank=True, null=True, unique=True)
     lifecycle = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.PROSPECT)
-    arr = models.DecimalField("ARR", max_digits=14, decimal_places=2, default=0)
+    # NULL means the CRM did not say: such an account is in no ARR tier and in no ARR sum ("unknown", not 0).
+    arr = models.DecimalField("ARR", max_digits=14, decimal_places=2, default=0, null=True, blank=True)
     plan = models.CharField(max_length=64, blank=True)
     industry = models.CharField(max_length=64, blank=True)
     owner_csm = models.ForeignKey(
@@ -69,6 +70,8 @@ class Theme(models.Model):
         default=list, blank=True, help_text="Words or phrases; an item mentioning any of them is tagged."
     )
     status = models.CharField(max_length=16, choices=ThemeStatus.choices, default=ThemeStatus.ACTIVE)
+    # Other names the CRM uses for this theme (e.g. in a deal's "blocked by feature" field), matched case-insensitively.
+    aliases = models.JSONField(default=list, blank=True)
     # A merged theme is kept (archived) and points at the survivor, so old links and URLs still explain themselves.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_themes"
@@ -124,7 +127,8 @@ class Opportunity(models.Model):
     salesforce_id = models.CharField(max_length=18, unique=True)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="opportunities")
     name = models.CharField(max_length=255)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # NULL means the CRM has no amount for the deal: it is left out of sums and thresholds, not counted as 0.
+    amount = models.DecimalField(max_digits=14, decimal_places=2, default=0, null=True, blank=True)
     stage = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=8, choices=OpportunityStatus.choices, default=OpportunityStatus.OPEN)
     close_date = models.DateField(null=True, blank=True)
@@ -133,11 +137,13 @@ class Opportunity(models.Model):
     )
     is_priority = models.BooleanField(default=False, help_text="Flagged high-priority regardless of amount.")
     blocking_themes = models.ManyToManyField(Theme, blank=True, related_name="blocked_opportunities")
+    # The "blocked by feature" names as the CRM sent them, kept so a theme created or renamed later links the deal.
+    blocker_names = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-amount"]
+        ordering = [models.F("amount").desc(nulls_last=True)]
         verbose_name_plural = "opportunities"
         indexes = [models.Index(fields=["status", "amount"]), models.Index(fields=["account", "status"])]
 

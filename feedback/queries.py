@@ -30,13 +30,17 @@ def summary(cut: Cut) -> dict[str, Any]:
         promoters=Count("id", filter=Q(nps_score__gte=9)),
     )
     accounts = Account.objects.filter(pk__in=items_for(cut).values("account_id")).aggregate(
-        accounts=Count("id"), arr=Sum("arr")
+        # arr_unknown first: once "arr" names the sum, a filter on the column of that name is refused.
+        arr_unknown=Count("id", filter=Q(arr__isnull=True)),
+        accounts=Count("id"),
+        arr=Sum("arr"),
     )
     nps_n = items["nps_n"]
     return {
         "items": items["items"],
         "accounts": accounts["accounts"],
-        "arr": accounts["arr"] or Decimal(0),
+        "arr": accounts["arr"] or Decimal(0),  # the known ARR only: unknown is not zero
+        "arr_unknown": accounts["arr_unknown"],  # accounts whose ARR the sum leaves out
         "nps_n": nps_n,
         "nps_avg": round(items["nps_avg"], 1) if nps_n else None,
         # The NPS itself (% promoters minus % detractors) and the detractor share, over the NPS answers in the cut.
@@ -88,7 +92,7 @@ def top_themes(cut: Cut, *, limit: int = TOP_THEMES) -> list[dict[str, Any]]:
     inner_sql, params = items_for(cut).values("id", "account_id").query.sql_with_params()
     sql = f"""
         SELECT per_account.theme_id, SUM(per_account.n) AS items, COUNT(per_account.account_id) AS accounts,
-               COALESCE(SUM(a.arr), 0) AS arr
+               COALESCE(SUM(a.arr), 0) AS arr, COUNT(a.id) FILTER (WHERE a.arr IS NULL) AS arr_unknown
         FROM (
             SELECT ft.theme_id, i.account_id, COUNT(*) AS n
             FROM feedback_feedbacktheme ft JOIN ({inner_sql}) i ON i.id = ft.item_id
@@ -111,8 +115,9 @@ def top_themes(cut: Cut, *, limit: int = TOP_THEMES) -> list[dict[str, Any]]:
             "items": int(n),
             "accounts": int(accts),
             "arr": arr,
+            "arr_unknown": int(arr_unknown),
         }
-        for theme_id, n, accts, arr in rows
+        for theme_id, n, accts, arr, arr_unknown in rows
     ]
 
 

@@ -2,6 +2,8 @@
 
 `account_q(key)` filters Accounts; `item_q(key)` filters FeedbackItems by their account's *current* segment.
 Thresholds come from settings (HIGH_PRIORITY_DEAL_AMOUNT, CHURN_RISK_SCORE_THRESHOLD, ARR_TIERS).
+An account whose ARR is unknown (NULL) is in no ARR tier but in "ARR unknown"; a deal with no amount never
+reaches the high-priority threshold on its amount.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ class Segment:
     key: str
     label: str
     description: str
+
+
+ARR_UNKNOWN = "arr_unknown"
 
 
 def arr_tiers() -> list[tuple[str, str, Decimal]]:
@@ -43,7 +48,8 @@ def segments() -> list[Segment]:
         Segment("expansion", "Expansion", "Flagged for expansion or has an open expansion deal."),
     ]
     tiers = [Segment(f"arr_{key}", f"ARR: {label}", f"ARR ≥ ${low:,.0f}.") for key, label, low in arr_tiers()]
-    return base + tiers
+    unknown = Segment(ARR_UNKNOWN, "ARR: unknown", "The CRM has no ARR for the account.")
+    return [*base, *tiers, unknown]
 
 
 def _open_deals(**extra: Any) -> Exists:
@@ -82,6 +88,8 @@ def account_q(key: str) -> Q:
         return Q(lifecycle=Lifecycle.CUSTOMER, churn_risk_score__gte=settings.CHURN_RISK_SCORE_THRESHOLD)
     if key == "expansion":
         return Q(expansion_candidate=True) | Q(_open_deals(opportunity_type=OpportunityType.EXPANSION))
+    if key == ARR_UNKNOWN:
+        return Q(arr__isnull=True)
     if key.startswith("arr_"):
         low, high = _tier_bounds(key.removeprefix("arr_"))
         q = Q(arr__gte=low)
@@ -94,7 +102,10 @@ def item_q(key: str) -> Q:
     return Q(account__in=Account.objects.filter(account_q(key)).values("pk"))
 
 
-def arr_tier_of(arr: Decimal) -> str:
+def arr_tier_of(arr: Decimal | None) -> str:
+    """The tier key an ARR falls in; "unknown" when there is no ARR (not the lowest tier)."""
+    if arr is None:
+        return ARR_UNKNOWN.removeprefix("arr_")
     tier_key = arr_tiers()[0][0]
     for key, _label, low in arr_tiers():
         if arr >= low:
@@ -103,7 +114,7 @@ def arr_tier_of(arr: Decimal) -> str:
 
 
 def segments_of(
-    account: Account, *, open_deal_amounts: list[tuple[Decimal, bool, str]] | None = None
+    account: Account, *, open_deal_amounts: list[tuple[Decimal | None, bool, str]] | None = None
 ) -> list[str]:
     """The segment keys an account is in now, computed in Python (for snapshots taken at ingest time).
 
@@ -124,7 +135,8 @@ def segments_of(
         if account.churn_risk_score >= settings.CHURN_RISK_SCORE_THRESHOLD:
             keys.append("churn_risk")
     if any(
-        amount >= settings.HIGH_PRIORITY_DEAL_AMOUNT or flagged for amount, flagged, _t in open_deal_amounts
+        (amount is not None and amount >= settings.HIGH_PRIORITY_DEAL_AMOUNT) or flagged
+        for amount, flagged, _t in open_deal_amounts
     ):
         keys.append("high_priority_deal")
     if account.expansion_candidate or any(t == OpportunityType.EXPANSION for *_rest, t in open_deal_amounts):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -88,6 +88,7 @@ def theme_list_rows() -> list[dict[str, Any]]:
                 "items": stat.get("items", 0),
                 "accounts": stat.get("accounts", 0),
                 "arr": stat.get("arr", Decimal(0)),
+                "arr_unknown": stat.get("arr_unknown", 0),
                 "deals": deal.get("n", 0),
                 "deal_amount": deal.get("amount") or Decimal(0),
             }
@@ -160,16 +161,24 @@ def theme_accounts(theme: Theme, *, limit: int = 15) -> QuerySet[Account]:
         Account.objects.filter(feedback__theme_links__theme=theme, feedback__theme_links__removed=False)
         .annotate(mentions=Count("feedback", distinct=True))
         .select_related("owner_csm")
-        .order_by("-arr", "name")[:limit]
+        .order_by(F("arr").desc(nulls_last=True), "name")[:limit]
     )
 
 
 def theme_open_deals(theme: Theme, *, limit: int = 15) -> dict[str, Any]:
     """The biggest open deals a theme blocks, and how many there are in all with their total amount."""
     deals = theme.blocked_opportunities.filter(status=OpportunityStatus.OPEN)
-    totals = deals.aggregate(n=Count("id"), amount=Sum("amount"))
-    top = list(deals.select_related("account").order_by("-amount", "pk")[:limit])
-    return {"top": top, "count": totals["n"], "amount": totals["amount"] or Decimal(0)}
+    totals = deals.aggregate(
+        unknown=Count("id", filter=Q(amount__isnull=True)), n=Count("id"), amount=Sum("amount")
+    )
+    top = list(deals.select_related("account").order_by(F("amount").desc(nulls_last=True), "pk")[:limit])
+    # The total is of the known amounts; `unknown` says how many deals it leaves out.
+    return {
+        "top": top,
+        "count": totals["n"],
+        "amount": totals["amount"] or Decimal(0),
+        "unknown": totals["unknown"],
+    }
 
 
 def theme_releases(theme: Theme) -> list[Any]:
@@ -193,7 +202,7 @@ def account_open_deals(account: Account) -> list[Opportunity]:
     return list(
         account.opportunities.filter(status=OpportunityStatus.OPEN)
         .prefetch_related("blocking_themes")
-        .order_by("-amount")
+        .order_by(F("amount").desc(nulls_last=True))
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,8 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from feedback import blockers, rules
 from feedback import cache as store_cache
-from feedback import rules
 from feedback.models import (
     Account,
     FeedbackItem,
@@ -171,6 +170,7 @@ def theme_create(
         status=status,
     )
     _record(theme, "created", user, keywords=theme.keywords)
+    blockers.theme_link_deals(theme=theme)  # deals the CRM said were blocked by this name, before it existed
     if theme.keywords:
         _enqueue_retag(theme.pk)
     store_cache.bump_on_commit()
@@ -201,6 +201,8 @@ def theme_update(*, theme: Theme, user: Any, **changes: Any) -> Theme:
         _record(theme, "updated", user, changes=changed)
     if "keywords" in changed or "status" in changed:
         _enqueue_retag(theme.pk)
+    if "name" in changed or "aliases" in changed:
+        blockers.theme_link_deals(theme=theme)
     store_cache.bump_on_commit()
     return theme
 
@@ -358,7 +360,7 @@ def item_create_manual(
         author=author or user.get_full_name() or user.get_username(),
         occurred_at=occurred_at or now,
         segment_snapshot=segments_of(account),
-        arr_snapshot=Decimal(account.arr),
+        arr_snapshot=account.arr,  # None when the ARR is unknown
         logged_by=user,
         raw={"logged_by": user.get_username()},
     )

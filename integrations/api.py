@@ -142,7 +142,7 @@ class SyncRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = SyncRun
         fields = ["id", "vendor", "stream", "status", "trigger", "started", "finished", "fetched", "stored",
-                  "created", "updated", "rejected", "retries", "error_message"]  # fmt: skip
+                  "created", "updated", "deleted", "rejected", "retries", "error_message"]  # fmt: skip
 
     def get_stored(self, run: SyncRun) -> int:
         return run.created + run.updated

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from integrations.records import FeedbackRecord, Rejected
-from productops.bulk import strip_nul
 
 # Deeper than any vendor payload we map; PostgreSQL and orjson refuse far deeper ones with an error for the batch.
 MAX_DEPTH = 32
@@ -84,16 +83,3 @@ MAPPING_ERRORS: tuple[type[Exception], ...] = (
     KeyError,
     RecursionError,
 )
-
-
-def storable_reject(external_id: str, reason: str, raw: Any) -> tuple[str, str, Any]:
-    """A reject that itself can be stored: id cut to its column, raw kept as JSON PostgreSQL accepts.
-
-    A payload too deep or holding NaN is kept as an excerpt of its text, so the reason and what was sent survive.
-    """
-    raw = strip_nul(raw)
-    if depth(raw) > MAX_DEPTH or not _finite_numbers(raw):
-        raw = {"excerpt": strip_nul(repr(raw)[:2000])}
-    elif not isinstance(raw, Mapping):
-        raw = {"value": raw}
-    return strip_nul(str(external_id))[:EXTERNAL_ID_MAX], strip_nul(reason), raw

@@ -38,12 +38,16 @@ class SyncRun(models.Model):
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING)
     trigger = models.CharField(
         max_length=16, default="schedule"
-    )  # schedule / manual / command / webhook / upload
+    )  # schedule / manual / command / webhook / upload / retry
     fetched = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
     retries = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)  # items removed because the vendor deleted them
+    # Touched on every page and retry: a run marked running whose heartbeat stopped lost its worker (see
+    # engine.runs_fail_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     cursor_before = models.JSONField(default=dict, blank=True)
     cursor_after = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol
+
+import orjson
 
 
 class TransientError(Exception):
@@ -50,6 +53,9 @@ class FeedbackRecord:
     opportunity_salesforce_id: str = ""
     nps_score: int | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
+    modified_at: datetime | None = (
+        None  # the vendor's last-modified time: the newest version of a record wins
+    )
 
 
 @dataclass
@@ -60,9 +66,11 @@ class AccountRecord:
     name: str
     domain: str = ""
     lifecycle: str = "prospect"
-    arr: Decimal = Decimal(0)
+    arr: Decimal | None = None  # None: the CRM did not say (stored as NULL, shown as unknown)
     industry: str = ""
     owner_email: str = ""  # the CRM owner's email: the portal user with that email becomes the account's CSM
+    modified_at: datetime | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,12 +78,14 @@ class OpportunityRecord:
     salesforce_id: str
     account_salesforce_id: str
     name: str
-    amount: Decimal
+    amount: Decimal | None  # None: the deal has no amount (stored as NULL, left out of sums and thresholds)
     stage: str
     status: str
     close_date: date | None
     opportunity_type: str
     blocking_theme_names: list[str] = field(default_factory=list)
+    modified_at: datetime | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,6 +96,8 @@ class UsageRecord:
     metric: str
     day: date
     value: float
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    modified_at: datetime | None = None  # usage rows carry none: the last one seen wins
 
 
 StoreRecord = FeedbackRecord | AccountRecord | OpportunityRecord | UsageRecord
@@ -104,15 +116,65 @@ class Page:
     deleted: list[str] = field(default_factory=list)
 
 
-class Connector(Protocol):
+class Source(Protocol):
+    """What the engine needs to store a vendor's raw records, pulled or pushed, and to replay a rejected one.
+
+    The vendor package is the only place that knows how its records are identified and mapped.
+    """
+
     vendor: str
     stream: str
+
+    def external_id(self, raw: Any) -> str: ...
+
+    def map_record(self, raw: Mapping[str, Any]) -> StoreRecord: ...
+
+
+class Connector(Source, Protocol):
+    """A Source the engine pulls from, page by page, resuming from a cursor."""
 
     def initial_cursor(self, *, since: datetime | None) -> dict[str, Any]: ...
 
     def fetch_page(self, cursor: dict[str, Any]) -> Page: ...
 
-    def map_record(self, raw: Mapping[str, Any]) -> StoreRecord: ...
+
+def payload_id(raw: Any) -> str:
+    """An id for a record the vendor sent without one: the same payload gets the same id, so a bad record rejected on
+    every run stays one reject."""
+    body = orjson.dumps(raw, default=str, option=orjson.OPT_SORT_KEYS)
+    return "payload:" + hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+def record_key(record: StoreRecord) -> tuple[str, ...]:
+    """What identifies a stored record across pages of a run (the same key twice is the same row)."""
+    if type(record) is FeedbackRecord:  # the common case first: this runs for every ingested record
+        return ("feedback", record.source, record.external_id)
+    if isinstance(record, AccountRecord):
+        return ("account", record.salesforce_id)
+    if isinstance(record, OpportunityRecord):
+        return ("opportunity", record.salesforce_id)
+    return ("usage", *record.account, record.metric, record.day.isoformat())
+
+
+def newest_wins(
+    records: list[StoreRecord], seen: dict[tuple[str, ...], datetime | None]
+) -> list[StoreRecord]:
+    """Keep one version per record: the newest vendor modification time, or the last seen where there is none.
+
+    `seen` holds what earlier pages of the same run stored; a version older than that one is dropped, whatever the
+    order the vendor served the pages in. It is updated with what this page keeps.
+    """
+    kept: dict[tuple[str, ...], StoreRecord] = {}
+    for record in records:
+        key = record_key(record)
+        earlier = kept.get(key)
+        previous = earlier.modified_at if earlier is not None else seen.get(key)
+        # Newer, or no time to compare (then the last seen wins); an older version is dropped.
+        if previous is None or record.modified_at is None or record.modified_at >= previous:
+            kept[key] = record
+    for key, record in kept.items():
+        seen[key] = record.modified_at
+    return list(kept.values())
 
 
 def parse_timestamp(value: Any, *, field_name: str) -> datetime:

@@ -47,6 +47,7 @@ def _gong() -> Connector:
             access_key=settings.GONG_ACCESS_KEY,
             access_key_secret=settings.GONG_ACCESS_KEY_SECRET,
             lookback_hours=settings.GONG_LOOKBACK_HOURS,
+            backfill_days=settings.GONG_BACKFILL_DAYS,
         )
     )
 
@@ -54,25 +55,30 @@ def _gong() -> Connector:
 def _salesforce() -> Connector:
     from simple_salesforce import Salesforce
 
+    from integrations.http import TimeoutSession
     from integrations.salesforce.connector import SalesforceObjects
 
     def log_in() -> Salesforce:
+        # simple-salesforce sets no timeout of its own: the session gives every request the shared one.
         if settings.SALESFORCE_ACCESS_TOKEN:
             # A token cannot log in again: when it expires the run fails with Salesforce's INVALID_SESSION_ID.
             return Salesforce(
-                instance_url=settings.SALESFORCE_INSTANCE_URL, session_id=settings.SALESFORCE_ACCESS_TOKEN
-            )
+                instance_url=settings.SALESFORCE_INSTANCE_URL, session_id=settings.SALESFORCE_ACCESS_TOKEN,
+                session=TimeoutSession(),
+            )  # fmt: skip
         return Salesforce(
             username=settings.SALESFORCE_USERNAME,
             password=settings.SALESFORCE_PASSWORD,
             security_token=settings.SALESFORCE_SECURITY_TOKEN,
             domain=settings.SALESFORCE_DOMAIN,
+            session=TimeoutSession(),
         )
 
     return SalesforceObjects(
         log_in,
         blocked_feature_field=settings.SALESFORCE_BLOCKED_FEATURE_FIELD,
         arr_field=settings.SALESFORCE_ARR_FIELD,
+        bulk_threshold=settings.SALESFORCE_BULK_THRESHOLD,
     )
 
 

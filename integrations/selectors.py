@@ -7,8 +7,11 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
+from feedback.blockers import UnmatchedBlocker
+from feedback.blockers import unmatched_blockers as _unmatched
 from integrations.models import Connection, RejectedRecord, SyncRun
 from integrations.registry import VENDORS
+from integrations.sources import pushed_label
 
 
 @dataclass
@@ -44,7 +47,7 @@ def connection_states() -> list[ConnectionState]:
     for (vendor, stream), conn in sorted(connections.items()):
         if vendor in VENDORS:
             continue
-        label = {"nps": "NPS", "usage": "Usage metrics"}.get(vendor, vendor)
+        label = pushed_label(vendor, stream)
         states.append(
             ConnectionState(
                 vendor,
@@ -76,3 +79,8 @@ def recent_runs(limit: int = 25) -> QuerySet[SyncRun]:
 
 def open_rejects(limit: int = 50) -> QuerySet[RejectedRecord]:
     return RejectedRecord.objects.filter(resolved_at__isnull=True).select_related("connection", "run")[:limit]
+
+
+def unmatched_blockers(limit: int = 30) -> list[UnmatchedBlocker]:
+    """Deal blocker names from the CRM that match no theme, for Product Ops to map."""
+    return _unmatched()[:limit]

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.utils import timezone
+from django.conf import settings
 
+from feedback.blockers import theme_alias_add
+from feedback.models import Theme
 from integrations import engine
-from integrations.mappers import mapper_for
-from integrations.models import Connection, RejectedRecord, SyncRun
-from integrations.records import Rejected
+from integrations.models import Connection, SyncRun
 from integrations.registry import connector_for
-from integrations.store import upsert_feedback
+from integrations.sources import source_for
 
 
 def sync_now(
@@ -22,23 +22,18 @@ def sync_now(
     return engine.run_sync(connector_for(vendor), trigger=trigger, full=full, since=since, progress=progress)
 
 
-def rejected_retry(*, connection: Connection) -> tuple[int, int]:
-    """Map the connection's open rejects again (the account may exist now, or the mapping was fixed).
+def rejected_retry(*, connection: Connection) -> SyncRun:
+    """Replay the connection's open rejects from their original vendor payloads, through the same mapper and store
+    as a sync (the account may exist now, or the mapping was fixed). Recorded as a run with trigger "retry": what
+    stores is resolved, what fails again keeps one open reject with a fresh reason."""
+    return engine.replay_rejects(source_for(connection.vendor, connection.stream), trigger="retry")
 
-    Returns (stored, still rejected). A reject that maps now is stored and marked resolved; others keep a fresh reason.
-    """
-    map_record = mapper_for(connection.vendor, connection.stream)
-    stored = still = 0
-    for rejected in RejectedRecord.objects.filter(connection=connection, resolved_at__isnull=True):
-        try:
-            record = map_record(rejected.raw)
-        except Rejected as exc:
-            rejected.reason = str(exc)
-            rejected.save(update_fields=["reason"])
-            still += 1
-            continue
-        upsert_feedback([record])
-        rejected.resolved_at = timezone.now()
-        rejected.save(update_fields=["resolved_at"])
-        stored += 1
-    return stored, still
+
+def runs_fail_stale() -> int:
+    return engine.runs_fail_stale(older_than=timedelta(minutes=settings.SYNC_STALE_MINUTES))
+
+
+def blocker_map(*, name: str, theme: Theme) -> int:
+    """A CRM "blocked by feature" name that matched no theme becomes an alias of `theme`; its deals link now.
+    Returns how many deals were linked."""
+    return theme_alias_add(theme=theme, alias=name)

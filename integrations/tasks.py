@@ -12,3 +12,11 @@ def sync_vendor(vendor: str, trigger: str = "schedule") -> int:
     from integrations.services import sync_now
 
     return sync_now(vendor=vendor, trigger=trigger).pk
+
+
+@shared_task(name="integrations.tasks.fail_stale_runs", acks_late=True, expires=600)
+def fail_stale_runs() -> int:
+    """Runs whose worker died are marked failed (idempotent: a failed run is not running any more)."""
+    from integrations.services import runs_fail_stale
+
+    return runs_fail_stale()

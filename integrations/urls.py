@@ -10,4 +10,5 @@ urlpatterns = [
     path("sync/<str:vendor>/", views.sync, name="sync"),
     path("connections/<int:pk>/retry/", views.retry_rejects, name="retry"),
     path("upload/", views.upload, name="upload"),
+    path("blockers/map/", views.map_blocker, name="map_blocker"),
 ]

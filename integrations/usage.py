@@ -1,77 +1,64 @@
-"""Usage metrics from CSV (account_external_id, metric, date, value): one row per account, metric and day."""
+"""Usage metrics from CSV (account_external_id, metric, date, value): one row per account, metric and day.
+
+Stored by the same engine and the one UsageMetric upsert (integrations.store.usage) as the Pendo sync.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from feedback.models import Account, UsageMetric
 from integrations import engine
-from integrations.guard import storable_reject
 from integrations.models import SyncRun
-from integrations.nps.mapping import BadRow, read_csv
+from integrations.nps.mapping import check_row, on_line, read_csv
+from integrations.records import AccountRef, Rejected, UsageRecord
 
 USAGE_CSV_COLUMNS = ("account_external_id", "metric", "date", "value")
 
 
-def import_usage_csv(
-    data: bytes, *, trigger: str = "upload", progress: Callable[[int, int], None] | None = None
-) -> SyncRun:
-    """Store the good rows, keep the bad ones with their line number and reason. Raises ValueError for a bad file."""
-    rows = read_csv(data, USAGE_CSV_COLUMNS)
-    refs = {row["account_external_id"].strip() for _n, row in rows if not isinstance(row, BadRow)}
-    accounts = dict(Account.objects.filter(salesforce_id__in=refs).values_list("salesforce_id", "pk"))
-    accounts.update(Account.objects.filter(domain__in=refs).values_list("domain", "pk"))
-    metrics: dict[tuple[int, str, date], UsageMetric] = {}
-    rejects: list[tuple[str, str, Any]] = []
-    for index, (number, row) in enumerate(rows):
-        if progress is not None and index % 5_000 == 0:
-            progress(index, len(rows))
-        if isinstance(row, BadRow):
-            rejects.append(storable_reject(f"line {number}", f"line {number}: {row}", {"line": number}))
-            continue
+class UsageCsv:
+    vendor = "usage"
+    stream = "csv"
+    label = "Usage metrics"
+
+    def external_id(self, raw: Mapping[str, Any]) -> str:
+        parts = [str(raw.get(c) or "").strip() for c in ("account_external_id", "metric", "date")]
+        return "|".join(parts) if all(parts) else ""
+
+    def map_record(self, raw: Mapping[str, Any]) -> UsageRecord:
         try:
-            metric = _metric(row, accounts)
-        except ValueError as exc:
-            rejects.append(storable_reject(f"line {number}", f"line {number}: {exc}", row))
-            continue
-        metrics[(metric.account_id, metric.metric, metric.date)] = metric  # the last row for a day wins
-
-    def write() -> tuple[int, int, list[int]]:
-        existing = set(
-            UsageMetric.objects.filter(
-                account_id__in={k[0] for k in metrics}, metric__in={k[1] for k in metrics}
-            ).values_list("account_id", "metric", "date")
-        )
-        UsageMetric.objects.bulk_create(
-            metrics.values(), update_conflicts=True, unique_fields=["account", "metric", "date"], update_fields=["value"],
-            batch_size=1000,
-        )  # fmt: skip
-        created = sum(1 for key in metrics if key not in existing)
-        return created, len(metrics) - created, []
-
-    return engine.record_push(
-        "usage", "csv", trigger=trigger, fetched=len(rows), rejects=rejects, write=write
-    )
+            check_row(raw)
+            return _usage(raw)
+        except Rejected as exc:
+            raise on_line(raw, exc) from exc
 
 
-def _metric(row: dict[str, str], accounts: dict[str, int]) -> UsageMetric:
-    ref = (row.get("account_external_id") or "").strip()
-    if ref not in accounts:
-        raise ValueError(f"no account with external id or domain {ref!r}")
-    name = (row.get("metric") or "").strip()
+def _usage(row: Mapping[str, Any]) -> UsageRecord:
+    ref = str(row.get("account_external_id") or "").strip()
+    if not ref:
+        raise Rejected("account_external_id is empty")
+    name = str(row.get("metric") or "").strip()
     if not name:
-        raise ValueError("metric is empty")
+        raise Rejected("metric is empty")
     try:
-        day = date.fromisoformat((row.get("date") or "").strip())
+        day = date.fromisoformat(str(row.get("date") or "").strip())
     except ValueError as exc:
-        raise ValueError(f"date must look like 2026-01-31, got {row.get('date')!r}") from exc
+        raise Rejected(f"date must look like 2026-01-31, got {row.get('date')!r}") from exc
     try:
-        value = float((row.get("value") or "").strip())
+        value = float(str(row.get("value") or "").strip())
     except ValueError as exc:
-        raise ValueError(f"value must be a number, got {row.get('value')!r}") from exc
+        raise Rejected(f"value must be a number, got {row.get('value')!r}") from exc
     if not math.isfinite(value):
-        raise ValueError(f"value must be a finite number, got {row.get('value')!r}")
-    return UsageMetric(account_id=accounts[ref], metric=name[:64], date=day, value=value)
+        raise Rejected(f"value must be a finite number, got {row.get('value')!r}")
+    # The column holds a Salesforce id or a domain: either may match (an empty one never does).
+    return UsageRecord(
+        account=AccountRef(salesforce_id=ref, domain=ref), metric=name[:64], day=day, value=value,
+        raw=dict(row),
+    )  # fmt: skip
+
+
+def import_usage_csv(data: bytes, *, trigger: str = "upload") -> SyncRun:
+    """Store the good rows, keep the bad ones with their line number and reason. Raises ValueError for a bad file."""
+    return engine.store_pushed(UsageCsv(), read_csv(data, USAGE_CSV_COLUMNS), trigger=trigger)

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from integrations import selectors, services
-from integrations.forms import CsvUploadForm
-from integrations.models import Connection, SyncRun
+from integrations.forms import BlockerMapForm, CsvUploadForm
+from integrations.models import Connection, RunStatus, SyncRun
 from integrations.nps.imports import import_nps_csv
 from integrations.registry import VENDORS, UnknownVendor
 from integrations.tasks import sync_vendor
@@ -23,12 +23,16 @@ from uploads.services import csv_import_enqueue
 PRODUCT_OPS = PILLAR_ROLES["integrations"]
 
 
-def _page_context(form: CsvUploadForm | None = None) -> dict:
+def _page_context(form: CsvUploadForm | None = None, blocker_form: BlockerMapForm | None = None) -> dict:
     return {
         "states": selectors.connection_states(),
         "runs": selectors.recent_runs(),
         "rejects": selectors.open_rejects(),
         "upload_form": form or CsvUploadForm(),
+        "unmatched_blockers": selectors.unmatched_blockers(),
+        "blocker_form": blocker_form or BlockerMapForm(),
+        # The theme choices once for every row's form (the form field would query them again for each row).
+        "blocker_themes": list(BlockerMapForm.base_fields["theme"].queryset.only("pk", "name")),
     }
 
 
@@ -59,11 +63,30 @@ def sync(request: HttpRequest, vendor: str) -> HttpResponse:
 def retry_rejects(request: HttpRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     try:
-        stored, still = services.rejected_retry(connection=connection)
+        run = services.rejected_retry(connection=connection)
     except UnknownVendor as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"{stored} record(s) stored; {still} still rejected (reasons updated).")
+        if run.status == RunStatus.SKIPPED:
+            messages.warning(request, f"{connection} is syncing right now; retry when the run has finished.")
+        else:
+            stored = run.fetched - run.rejected
+            messages.success(
+                request,
+                f"Retried {run.fetched}: {stored} stored; {run.rejected} still rejected (reasons updated).",
+            )
+    return redirect("integrations:index")
+
+
+@require_POST
+@role_required(*PRODUCT_OPS)
+def map_blocker(request: HttpRequest) -> HttpResponse:
+    form = BlockerMapForm(request.POST)
+    if not form.is_valid():
+        return render(request, "integrations/index.html", _page_context(blocker_form=form), status=400)
+    theme, name = form.cleaned_data["theme"], form.cleaned_data["name"]
+    linked = services.blocker_map(name=name, theme=theme)
+    messages.success(request, f"“{name}” now means {theme.name}: {linked} deal(s) linked.")
     return redirect("integrations:index")
 
 

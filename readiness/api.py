@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -114,14 +113,28 @@ class ReleaseViewSet(viewsets.ModelViewSet):
         .order_by("launch_date", "id")
     )
 
+    # Both go through services.release_save, as the web form does: the same input gives the same release, the same
+    # affected accounts and the same moved due dates whichever way it comes in.
+    def perform_create(self, serializer: ReleaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        themes, launch_date = data.pop("themes", None), data.pop("launch_date")
+        release = Release(**data)
+        services.release_save(
+            release=release, launch_date=launch_date, actor=self.request.user, themes=themes
+        )
+        serializer.instance = release
+
     def perform_update(self, serializer: ReleaseSerializer) -> None:
         release = serializer.instance
         if services.is_frozen(release):
             raise PermissionDenied(services.FROZEN)
-        new_launch = serializer.validated_data.pop("launch_date", release.launch_date)
-        with transaction.atomic():  # the edit and the due dates it moves land together or not at all
-            serializer.save()
-            services.release_set_launch_date(release=release, launch_date=new_launch, actor=self.request.user)
+        data = dict(serializer.validated_data)
+        themes, launch_date = data.pop("themes", None), data.pop("launch_date", release.launch_date)
+        for field_name, value in data.items():
+            setattr(release, field_name, value)
+        services.release_save(
+            release=release, launch_date=launch_date, actor=self.request.user, themes=themes
+        )
 
     def perform_destroy(self, instance: Release) -> None:
         if services.is_frozen(instance):

@@ -171,7 +171,7 @@ def validation_evidence(release: Release, *, account_limit: int = 12) -> Validat
     asking = (
         Account.objects.filter(feedback__in=items)
         .annotate(asks=Count("feedback", filter=Q(feedback__in=items), distinct=True))
-        .order_by("-asks", "-arr")[:account_limit]
+        .order_by("-asks", F("arr").desc(nulls_last=True))[:account_limit]
     )
     asking = list(asking)
     usage = _usage_series([a.pk for a in asking], metric="active_users")
@@ -217,7 +217,9 @@ def high_risk_accounts(
         .select_related("owner_csm")
     )
     mine_first = Case(When(owner_csm=user, then=0), default=1) if user is not None else Value(1)
-    accounts = list(risky.order_by(mine_first, "-churn_risk_score", "-arr", "pk")[:limit])
+    accounts = list(
+        risky.order_by(mine_first, "-churn_risk_score", F("arr").desc(nulls_last=True), "pk")[:limit]
+    )
     quotes: dict[int, list[FeedbackItem]] = {}
     latest_per_account = (
         theme_feedback(release)
@@ -236,7 +238,7 @@ def high_risk_accounts(
             and account.lifecycle == "customer"
         ):
             reasons.append(f"churn risk {account.churn_risk_score}")
-        if account.arr >= high_arr:
+        if account.arr is not None and account.arr >= high_arr:  # an unknown ARR is not high
             reasons.append("high ARR")
         rows.append(HighRiskAccount(account, reasons, quotes.get(account.pk, [])))
     return HighRiskList(rows=rows, total=risky.count())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import insight_api, review_api
+from reports import insight_api, review_api, trends_api
 
 urlpatterns = [
     path("reports/insight/", insight_api.InsightReportView.as_view(), name="api-insight"),
@@ -12,4 +12,5 @@ urlpatterns = [
         name="api-insight-saved",
     ),
     path("reports/decisions/", review_api.DecisionList.as_view(), name="api-decisions"),
+    path("reports/trends/", trends_api.TrendReportView.as_view(), name="api-reports-trends"),
 ]

@@ -112,7 +112,8 @@ def pipeline_figures(theme_ids: list[int], *, today: date) -> dict[int, dict[str
         fig["count"] += n
         fig["unknown"] += unknown
         fig["overdue"] += overdue
-        fig["amount"] = _money(Decimal(fig["amount"]) + (amount or Decimal(0)))
+        if amount is not None:  # a stage whose deals all lack an amount adds nothing (unknown is not zero)
+            fig["amount"] = _money(Decimal(fig["amount"]) + amount)
         fig["stages"].append([stage or "(no stage)", n])
         if nearest and (fig["nearest_close"] is None or nearest.isoformat() < fig["nearest_close"]):
             fig["nearest_close"] = nearest.isoformat()

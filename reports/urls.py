@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.urls import path
 
 from reports import views
+from reports.views import summary as summary_views
+from reports.views import trends as trend_views
 
 app_name = "reports"
-urlpatterns = [path("", views.reports, name="index")]
+urlpatterns = [path("", trend_views.landing, name="index")]
 
 # Strategic Insight report and the cross-functional review (issue 12).
 urlpatterns += [
@@ -19,4 +21,13 @@ urlpatterns += [
     path("review/", views.review_list, name="reviews"),
     path("review/<int:pk>/", views.review_detail, name="review"),
     path("review/<int:pk>/decide/", views.review_decide, name="review-decide"),
+]
+
+# Trend reports, the CPO overview and the weekly CPO summary (issue 13). The weekly volume chart moves under volume/.
+urlpatterns += [
+    path("volume/", views.reports, name="volume"),
+    path("trends/", trend_views.trends, name="trends"),
+    path("trends/clusters/theme/", trend_views.cluster_create_theme, name="cluster-theme"),
+    path("summaries/", summary_views.summary_list, name="summaries"),
+    path("summaries/<int:pk>/", summary_views.summary_detail, name="summary"),
 ]

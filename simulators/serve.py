@@ -72,6 +72,19 @@ def fill(
             brief=rng.choice(says), keyPoints=[{"text": rng.choice(says)}],
             trackers=[{"id": "t1", "name": "Competitor mention", "count": 1, "occurrences": []}],
         )  # fmt: skip
+    # What real exports contain too: tickets deleted after they were filed (served with status "deleted"), and a
+    # call whose CRM context names only the deal (its account comes from the deal).
+    for _ in range(2):  # two more than `tickets`, so the live ones still number `tickets`
+        name, _keywords, _description, titles, says = rng.choice(cat.THEMES)
+        spam = zendesk.add_ticket(
+            subject=rng.choice(titles), description=rng.choice(says), organization_id=None
+        )
+        zendesk.delete_ticket(spam["id"])
+    _name, _keywords, _description, _titles, says = rng.choice(cat.THEMES)
+    gong.add_call(
+        "gong-demo-deal-only", (now - timedelta(days=2)).isoformat(), opportunity=_salesforce_id("006", 900_000),
+        brief=rng.choice(says), keyPoints=[], trackers=[],
+    )  # fmt: skip
 
 
 def fill_salesforce(sf: FakeSalesforce, *, deals: int, accounts: int = 300, seed: int = 2) -> None:
@@ -100,6 +113,13 @@ def fill_salesforce(sf: FakeSalesforce, *, deals: int, accounts: int = 300, seed
                AccountId=account, CreatedDate=stamp)  # fmt: skip
     sf.add("Opportunity", Id=_salesforce_id("006", 999_999), AccountId=_salesforce_id("001", 1), Name="Typo deal",
            Amount="lots", StageName="Prospecting", IsClosed=False, IsWon=False)  # fmt: skip
+    # A deal with no Amount (unknown, not $0), blocked by names no theme has yet, and a note filed on the deal
+    # rather than on its account.
+    sf.add("Opportunity", Id=_salesforce_id("006", 999_998), AccountId=_salesforce_id("001", 2), Name="Unpriced deal",
+           Amount=None, StageName="Discovery", IsClosed=False, IsWon=False, Type="New Business",
+           Blocked_By_Feature__c="SCIM provisioning;Audit trail export")  # fmt: skip
+    sf.add("Note", Id=_salesforce_id("002", 999_998), Title="Security review", ParentId=_salesforce_id("006", 999_998),
+           Body="Their security team needs SCIM provisioning and an audit trail export.", CreatedDate=stamp)  # fmt: skip
 
 
 def _write_ca_bundle(ca: trustme.CA, directory: Path, trusted: Path) -> Path:

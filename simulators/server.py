@@ -35,6 +35,7 @@ class Response:
 class Fault:
     path_prefix: str
     response: Response
+    hang: bool = False  # accept the request and never answer (until the server stops)
 
 
 Handler = Callable[[Request], Response]
@@ -48,6 +49,7 @@ class FakeServer:
         self.requests: list[Request] = []
         self.faults: deque[Fault] = deque()
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -91,6 +93,7 @@ class FakeServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()  # lets hanging handlers go
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -113,13 +116,26 @@ class FakeServer:
                 )
             )
 
+    def hang_next(self, path_prefix: str, times: int = 1) -> None:
+        """The next `times` requests to the path get no answer at all, as from a vendor whose backend stalled:
+        only the client's timeout ends them."""
+        for _ in range(times):
+            self.faults.append(Fault(path_prefix, Response(504, {"error": "hung"}), hang=True))
+
     def dispatch(self, request: Request) -> Response:
+        hang = None
         with self._lock:
             self.requests.append(request)
             for fault in list(self.faults):
                 if request.path.startswith(fault.path_prefix):
                     self.faults.remove(fault)
-                    return fault.response
+                    if not fault.hang:
+                        return fault.response
+                    hang = fault
+                    break
+        if hang is not None:
+            self._stopping.wait(timeout=60)
+            return hang.response
         for method, prefix, handler in self.routes:
             if method == request.method and request.path.startswith(prefix):
                 return handler(request)

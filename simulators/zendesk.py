@@ -1,4 +1,8 @@
-"""Fake Zendesk: cursor-based incremental ticket export, comments, and sideloaded organizations.
+"""Fake Zendesk: cursor-based incremental ticket export, comments, sideloaded organizations and show_many.
+
+Deleted tickets stay in the export with status "deleted", as Zendesk's incremental export serves them. The
+organization sideload can be turned off (`sideload_organizations`), as when a caller's include is ignored, and
+`serve_stale` replays an older copy of a ticket at the end of the export, as a vendor serving pages out of order.
 
 Follows the documented wire format: `after_url` is absolute (pointing at this server), `after_cursor` stays set at
 the end of the stream, `end_of_stream` says when to stop. Tickets are ordered by `updated_at`; a cursor encodes the
@@ -14,15 +18,18 @@ from simulators.server import FakeServer, Request, Response
 
 
 class FakeZendesk(FakeServer):
-    def __init__(self, *, page_size: int = 2) -> None:
+    def __init__(self, *, page_size: int = 2, sideload_organizations: bool = True) -> None:
         super().__init__()
         self.page_size = page_size
+        self.sideload_organizations = sideload_organizations
+        self.stale: list[dict[str, Any]] = []
         self.tickets: list[dict[str, Any]] = []
         self.organizations: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self._clock = 1_700_000_000
         self.route("GET", "/api/v2/incremental/tickets/cursor.json", self._export)
         self.route("GET", "/api/v2/tickets/", self._comments)
+        self.route("GET", "/api/v2/organizations/show_many.json", self._show_many)
 
     def add_ticket(self, **fields: Any) -> dict[str, Any]:
         self._clock += 60
@@ -43,6 +50,14 @@ class FakeZendesk(FakeServer):
         ticket = next(t for t in self.tickets if t["id"] == ticket_id)
         ticket.update(changes, updated_at=self._clock)
 
+    def delete_ticket(self, ticket_id: int) -> None:
+        """Zendesk keeps a deleted ticket in the export, with status "deleted" and a new update time."""
+        self.touch(ticket_id, status="deleted")
+
+    def serve_stale(self, ticket: dict[str, Any]) -> None:
+        """Serve this (older) copy of a ticket after everything else in the export."""
+        self.stale.append(dict(ticket))
+
     def _encode(self, position: int) -> str:
         return base64.urlsafe_b64encode(f"pos:{position}".encode()).decode()
 
@@ -51,14 +66,22 @@ class FakeZendesk(FakeServer):
 
     def _export(self, request: Request) -> Response:
         ordered = sorted(self.tickets, key=lambda t: (t["updated_at"], t["id"]))
+        if self.stale:
+            # Stale copies come last, each with a serving position past the newest ticket.
+            top = ordered[-1]["updated_at"] if ordered else 0
+            ordered = [*ordered, *({**t, "_position": top + n + 1} for n, t in enumerate(self.stale))]
+            ordered = [{**t, "_position": t.get("_position", t["updated_at"])} for t in ordered]
+        else:
+            ordered = [{**t, "_position": t["updated_at"]} for t in ordered]
         if "cursor" in request.query:
             after_stamp = self._decode(request.query["cursor"][0])
-            remaining = [t for t in ordered if t["updated_at"] > after_stamp]
+            remaining = [t for t in ordered if t["_position"] > after_stamp]
         else:
             start = int(request.query.get("start_time", ["0"])[0])
-            remaining = [t for t in ordered if t["updated_at"] >= start]
+            remaining = [t for t in ordered if t["_position"] >= start]
         page = remaining[: self.page_size]
-        last_stamp = page[-1]["updated_at"] if page else (ordered[-1]["updated_at"] if ordered else 0)
+        last_stamp = page[-1]["_position"] if page else (ordered[-1]["_position"] if ordered else 0)
+        page = [{k: v for k, v in t.items() if k != "_position"} for t in page]
         cursor = self._encode(last_stamp)
         end = len(remaining) <= self.page_size
         body: dict[str, Any] = {
@@ -69,7 +92,7 @@ class FakeZendesk(FakeServer):
             "before_cursor": None,
             "end_of_stream": end,
         }
-        if "organizations" in request.query.get("include", [""])[0]:
+        if self.sideload_organizations and "organizations" in request.query.get("include", [""])[0]:
             org_ids = {t["organization_id"] for t in page if t.get("organization_id")}
             body["organizations"] = [self.organizations[i] for i in org_ids if i in self.organizations]
         return Response(200, body)
@@ -84,4 +107,11 @@ class FakeZendesk(FakeServer):
                 "previous_page": None,
                 "count": 0,
             },
+        )
+
+    def _show_many(self, request: Request) -> Response:
+        ids = [int(i) for i in request.query.get("ids", [""])[0].split(",") if i]
+        found = [self.organizations[i] for i in ids if i in self.organizations]
+        return Response(
+            200, {"organizations": found, "next_page": None, "previous_page": None, "count": len(found)}
         )

@@ -41,11 +41,11 @@ def csv_import_run(*, import_id: int) -> CsvImport:
     if not claimed:
         return job
 
-    def progress(done: int, total: int) -> None:
-        CsvImport.objects.filter(pk=import_id).update(rows_done=done, rows_total=total)
-
+    data = bytes(job.data)
+    # The importer stores the file as one batch: progress is queued → importing (with its row count) → done.
+    CsvImport.objects.filter(pk=import_id).update(rows_total=max(0, data.count(b"\n") - 1))
     try:
-        run = _importer(job.kind)(bytes(job.data), progress=progress)
+        run = _importer(job.kind)(data)
     except (
         ValueError
     ) as exc:  # an unusable file (not UTF-8, missing columns): the whole import fails, saying why

@@ -61,7 +61,9 @@ def source_letters(source: str) -> str:
 
 @register.filter
 def money(value: object) -> str:
-    """$1.2M / $350k / $900 — compact ARR for stat tiles and tables."""
+    """$1.2M / $350k / $900 — compact ARR for stat tiles and tables. None is an amount nobody knows, not $0."""
+    if value is None:
+        return "unknown"
     try:
         amount = float(value or 0)
     except (TypeError, ValueError):
@@ -81,3 +83,12 @@ def querystring_for(cut: object, **override: object) -> str:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+@register.filter
+def person(user: object) -> str:
+    """A user as a name people recognise: the full name, else the username, else the email; "—" for nobody."""
+    if user is None:
+        return "—"
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return full_name or getattr(user, "username", "") or getattr(user, "email", "") or "—"

@@ -10,12 +10,11 @@ from typing import Any
 import httpx
 
 from feedback.models import ItemKind, Source
-from integrations.http_errors import raise_for_status
+from integrations.http import raise_for_status, timeout_seconds, unreachable
 from integrations.records import (
     AccountRef,
     FeedbackRecord,
     Page,
-    TransientError,
     parse_timestamp,
     require,
 )
@@ -42,7 +41,7 @@ class GongSettings:
     access_key: str
     access_key_secret: str
     lookback_hours: int = 48
-    first_sync_days: int = 30
+    backfill_days: int = 30  # how far back a first sync or --full reaches (GONG_BACKFILL_DAYS)
 
 
 class GongCalls:
@@ -58,12 +57,14 @@ class GongCalls:
     ) -> None:
         self.config = config
         self.client = client or httpx.Client(
-            base_url=config.base_url, auth=(config.access_key, config.access_key_secret), timeout=30
+            base_url=config.base_url,
+            auth=(config.access_key, config.access_key_secret),
+            timeout=timeout_seconds(),
         )
         self.now = now or (lambda: datetime.now(UTC))
 
     def initial_cursor(self, *, since: datetime | None) -> dict[str, Any]:
-        start = since or self.now() - timedelta(days=self.config.first_sync_days)
+        start = since or self.now() - timedelta(days=self.config.backfill_days)
         return {"from": start.isoformat()}
 
     def fetch_page(self, cursor: dict[str, Any]) -> Page:
@@ -79,7 +80,7 @@ class GongCalls:
         try:
             response = self.client.post("/v2/calls/extensive", json=body)
         except httpx.TransportError as exc:
-            raise TransientError(f"Gong unreachable: {exc}") from exc
+            raise unreachable("Gong", exc) from exc
         if response.status_code == 404:
             calls, next_page = [], None  # Gong answers 404 for a window with no calls
         else:
@@ -95,6 +96,10 @@ class GongCalls:
             )
         next_from = datetime.fromisoformat(window_to) - timedelta(hours=self.config.lookback_hours)
         return Page(records=calls, cursor_after={"from": next_from.isoformat()}, done=True)
+
+    def external_id(self, raw: Mapping[str, Any]) -> str:
+        meta = raw.get("metaData") if isinstance(raw, Mapping) else None
+        return str((meta or {}).get("id") or "")
 
     def map_record(self, raw: Mapping[str, Any]) -> FeedbackRecord:
         meta = raw.get("metaData") or {}

@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 
-from integrations.http_errors import raise_for_status
-from integrations.nps.mapping import map_delighted
-from integrations.records import FeedbackRecord, Page, TransientError
+from integrations.http import raise_for_status, timeout_seconds, unreachable
+from integrations.nps.mapping import delighted_id, map_delighted
+from integrations.records import FeedbackRecord, Page
 
 
 class DelightedResponses:
@@ -21,7 +21,7 @@ class DelightedResponses:
         self, *, base_url: str, api_key: str, per_page: int = 100, client: httpx.Client | None = None
     ) -> None:
         self.per_page = per_page
-        self.client = client or httpx.Client(base_url=base_url, auth=(api_key, ""), timeout=30)
+        self.client = client or httpx.Client(base_url=base_url, auth=(api_key, ""), timeout=timeout_seconds())
 
     def initial_cursor(self, *, since: datetime | None) -> dict[str, Any]:
         return {"since": int(since.timestamp()) if since else 0, "page": 1, "seen_up_to": 0}
@@ -35,7 +35,7 @@ class DelightedResponses:
         try:
             response = self.client.get("/v1/survey_responses.json", params=params)
         except httpx.TransportError as exc:
-            raise TransientError(f"Delighted unreachable: {exc}") from exc
+            raise unreachable("Delighted", exc) from exc
         raise_for_status("Delighted", response)
         rows = response.json()
         seen = max(
@@ -56,6 +56,9 @@ class DelightedResponses:
             cursor_after={**cursor, "page": cursor.get("page", 1) + 1, "seen_up_to": seen},
             done=False,
         )
+
+    def external_id(self, raw: Mapping[str, Any]) -> str:
+        return delighted_id(raw)
 
     def map_record(self, raw: Mapping[str, Any]) -> FeedbackRecord:
         return map_delighted(raw)

@@ -14,6 +14,9 @@ from feedback.models import ItemKind, Source
 from integrations.records import AccountRef, FeedbackRecord, Rejected, parse_timestamp, require
 
 NPS_CSV_COLUMNS = ("account_external_id", "respondent_email", "score", "comment", "responded_at")
+LINE = "_line"  # read_csv's note of a row's line number, for the reasons of rejects
+BAD_ROW = "_unreadable"  # read_csv's note that a row could not be read, and why
+CSV_FIELD_LIMIT = 65_536  # a longer field makes its row a reject
 
 
 def _score(value: Any) -> int:
@@ -28,6 +31,11 @@ def _score(value: Any) -> int:
 
 def _domain(email: str) -> str:
     return email.rsplit("@", 1)[1].lower() if "@" in email else ""
+
+
+def delighted_id(raw: Mapping[str, Any]) -> str:
+    """The response's id as Delighted sends it (webhook and API alike)."""
+    return str(raw.get("id") or "") if isinstance(raw, Mapping) else ""
 
 
 def map_delighted(raw: Mapping[str, Any]) -> FeedbackRecord:
@@ -50,6 +58,25 @@ def map_delighted(raw: Mapping[str, Any]) -> FeedbackRecord:
         ),
         nps_score=score,
         raw=raw,
+        modified_at=_updated(raw),
+    )
+
+
+def _updated(raw: Mapping[str, Any]) -> datetime | None:
+    try:
+        return parse_timestamp(raw.get("updated_at"), field_name="updated_at")
+    except Rejected:
+        return None
+
+
+def csv_key(row: Mapping[str, Any]) -> str:
+    """A CSV row has no id of its own: who answered and when identifies it, so a re-upload updates, not duplicates.
+    Raises Rejected when the row does not say when."""
+    email = str(row.get("respondent_email") or "").strip()
+    account = str(row.get("account_external_id") or "").strip()
+    responded = parse_timestamp(row.get("responded_at"), field_name="responded_at")
+    return (
+        "csv:" + hashlib.sha1(f"{account}|{email.lower()}|{responded.isoformat()}".encode()).hexdigest()[:24]
     )
 
 
@@ -60,11 +87,9 @@ def map_csv_row(row: Mapping[str, Any]) -> FeedbackRecord:
     account = str(row.get("account_external_id") or "").strip()
     if not account and not email:
         raise Rejected("account_external_id or respondent_email is needed to know who answered")
-    # A CSV row has no id of its own: who answered and when identifies it, so a re-upload updates, not duplicates.
-    key = hashlib.sha1(f"{account}|{email.lower()}|{responded.isoformat()}".encode()).hexdigest()[:24]
     return FeedbackRecord(
         source=Source.NPS,
-        external_id=f"csv:{key}",
+        external_id=csv_key(row),
         kind=ItemKind.NPS_RESPONSE,
         occurred_at=responded,
         title=f"NPS {score}",
@@ -72,26 +97,15 @@ def map_csv_row(row: Mapping[str, Any]) -> FeedbackRecord:
         author=email,
         account=AccountRef(salesforce_id=account, domain=_domain(email)),
         nps_score=score,
-        raw=dict(row),
+        raw={k: v for k, v in row.items() if k != LINE},
     )
 
 
-# A field longer than this makes its row a reject (csv's own limit would otherwise fail the whole file).
-CSV_FIELD_LIMIT = 65_536
-
-
-class BadRow(Rejected):
-    """A CSV row that cannot be read as a record: it carries the raw text it was read from."""
-
-
-def read_csv(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str] | BadRow]]:
-    """Rows with their line numbers (the header is line 1). A missing column is an error for the whole file.
-
-    NUL characters are dropped. A row with more fields than the header, or a field over CSV_FIELD_LIMIT, comes back
-    as a BadRow (kept as a reject by the importer) instead of failing the file.
-    """
+def read_csv(data: bytes, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows, each with its line number under LINE (the header is line 1). A missing column is an error for the whole
+    file."""
     try:
-        text = data.decode("utf-8-sig").replace("\x00", "")
+        text = data.decode("utf-8-sig").replace("\x00", "")  # PostgreSQL text cannot hold NUL
     except UnicodeDecodeError as exc:
         raise ValueError("The file is not UTF-8 text.") from exc
     reader = csv.reader(io.StringIO(text))
@@ -102,27 +116,42 @@ def read_csv(data: bytes, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
     missing = [c for c in columns if c not in header]
     if missing:
         raise ValueError(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(columns)}.")
-    rows: list[tuple[int, dict[str, str] | BadRow]] = []
-    previous_line = reader.line_num
+    # One malformed row (more fields than the header, a field past csv's limit or ours) is that row's reject,
+    # marked under BAD_ROW for the mapper, never the whole file's failure.
+    rows: list[dict[str, Any]] = []
+    previous = reader.line_num
     while True:
         try:
             fields = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            rows.append((previous_line + 1, BadRow(f"cannot be read as CSV ({exc})")))
-            previous_line = reader.line_num
+            rows.append({LINE: previous + 1, BAD_ROW: f"cannot be read as CSV ({exc})"})
+            previous = reader.line_num
             continue
-        number, previous_line = previous_line + 1, reader.line_num
+        number, previous = previous + 1, reader.line_num
         if not fields:
             continue
         if len(fields) > len(header):
-            rows.append((number, BadRow(f"{len(fields)} fields where the header has {len(header)}")))
+            rows.append({LINE: number, BAD_ROW: f"{len(fields)} fields where the header has {len(header)}"})
         elif any(len(value) > CSV_FIELD_LIMIT for value in fields):
-            rows.append((number, BadRow(f"a field is longer than {CSV_FIELD_LIMIT} characters")))
+            rows.append({LINE: number, BAD_ROW: f"a field is longer than {CSV_FIELD_LIMIT} characters"})
         else:
-            rows.append((number, dict(zip(header, fields + [""] * (len(header) - len(fields)), strict=True))))
+            rows.append(
+                {**dict(zip(header, fields + [""] * (len(header) - len(fields)), strict=True)), LINE: number}
+            )
     return rows
+
+
+def check_row(row: Mapping[str, Any]) -> None:
+    """Raise the reject read_csv noted for a malformed row."""
+    if BAD_ROW in row:
+        raise Rejected(str(row[BAD_ROW]))
+
+
+def on_line(row: Mapping[str, Any], exc: Rejected) -> Rejected:
+    """A CSV row's reject names its line, so Product Ops can find it in the file."""
+    return Rejected(f"line {row[LINE]}: {exc}") if LINE in row else exc
 
 
 def signature_for(secret: str, timestamp: str, body: bytes) -> str:

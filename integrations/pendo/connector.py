@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from integrations.http_errors import raise_for_status
-from integrations.records import AccountRef, Page, Rejected, TransientError, UsageRecord
+from integrations.http import raise_for_status, timeout_seconds, unreachable
+from integrations.records import AccountRef, Page, Rejected, UsageRecord
 
 METRICS = {"numEvents": "pendo_events", "numMinutes": "pendo_minutes"}
 
@@ -24,7 +24,9 @@ class PendoUsage:
     ) -> None:  # fmt: skip
         self.overlap_days = overlap_days
         self.client = client or httpx.Client(
-            base_url=base_url, headers={"X-Pendo-Integration-Key": integration_key}, timeout=60
+            base_url=base_url,
+            headers={"X-Pendo-Integration-Key": integration_key},
+            timeout=timeout_seconds() * 2,
         )
         self.today = today or (lambda: datetime.now(UTC).date())
 
@@ -47,7 +49,7 @@ class PendoUsage:
         try:
             response = self.client.post("/api/v1/aggregation", json=body)
         except httpx.TransportError as exc:
-            raise TransientError(f"Pendo unreachable: {exc}") from exc
+            raise unreachable("Pendo", exc) from exc
         raise_for_status("Pendo", response)
         rows = response.json().get("results") or []
         records = [{**row, "metric_field": field} for row in rows for field in METRICS if field in row]
@@ -57,6 +59,10 @@ class PendoUsage:
         return Page(
             records=records, cursor_after={"first_day": next_first.isoformat()}, done=last >= self.today()
         )
+
+    def external_id(self, raw: Mapping[str, Any]) -> str:
+        account, day, field = raw.get("accountId"), raw.get("day"), raw.get("metric_field")
+        return f"{account}|{day}|{field}" if account and day and field else ""
 
     def map_record(self, raw: Mapping[str, Any]) -> UsageRecord:
         account = str(raw.get("accountId") or "").strip()
@@ -69,5 +75,5 @@ class PendoUsage:
             raise Rejected(f"day or {raw.get('metric_field')} is not a number") from exc
         return UsageRecord(
             account=AccountRef(salesforce_id=account, domain=account if "." in account else ""),
-            metric=METRICS[raw["metric_field"]], day=day, value=value,
+            metric=METRICS[raw["metric_field"]], day=day, value=value, raw=raw,
         )  # fmt: skip

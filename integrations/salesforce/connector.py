@@ -10,36 +10,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
 from simple_salesforce import Salesforce, format_soql
-from simple_salesforce.exceptions import (
-    SalesforceError,
-    SalesforceExpiredSession,
-    SalesforceGeneralError,
-    SalesforceRefusedRequest,
-)
+from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
-from feedback.models import ItemKind, Lifecycle, OpportunityStatus, OpportunityType, Source
-from integrations.records import (
-    AccountRecord,
-    AccountRef,
-    FeedbackRecord,
-    OpportunityRecord,
-    Page,
-    PermanentError,
-    Rejected,
-    StoreRecord,
-    TransientError,
-    parse_timestamp,
-    require,
-)
+from integrations.records import Page, PermanentError, StoreRecord, TransientError
+from integrations.salesforce.errors import classify, message
+from integrations.salesforce.mapping import FEEDBACK_OBJECTS, from_csv, map_record
 
 EPOCH = "1970-01-01T00:00:00Z"
-FEEDBACK_OBJECTS = ("Task", "Note", "Case", "ContentNote")
 
 
 class SalesforceObjects:
@@ -143,7 +125,7 @@ class SalesforceObjects:
         result = self._call(
             lambda: bulk.get_query_results(cursor["bulk_job"], cursor.get("locator", ""), self.bulk_page_size)
         )
-        records = [self._tag(obj, _from_csv(row)) for row in csv.DictReader(io.StringIO(result["records"]))]
+        records = [self._tag(obj, from_csv(row)) for row in csv.DictReader(io.StringIO(result["records"]))]
         if result["locator"]:
             cursor["locator"] = result["locator"]
             return self._advance(obj, cursor, records, next_url=None)
@@ -175,25 +157,15 @@ class SalesforceObjects:
             result = request()
         except SalesforceExpiredSession as exc:
             if self._fresh_login:  # refused right after logging in (a revoked user, an expired access token)
-                raise PermanentError(f"Salesforce refused the session: {_message(exc.content)}") from exc
+                raise PermanentError(f"Salesforce refused the session: {message(exc.content)}") from exc
             self.client = self.client_factory()  # log in again; the engine retries the page at once
             self._fresh_login = True
             raise TransientError("Salesforce session expired; logged in again", retry_after=0) from exc
-        except SalesforceRefusedRequest as exc:
-            code = _error_code(exc.content)
-            if code == "REQUEST_LIMIT_EXCEEDED":
-                raise TransientError(
-                    f"Salesforce API limit reached ({_message(exc.content)})", retry_after=None
-                ) from exc
-            raise PermanentError(f"Salesforce refused the request: {code}: {_message(exc.content)}") from exc
-        except SalesforceGeneralError as exc:
-            if exc.status >= 500:
-                raise TransientError(f"Salesforce {exc.status}: {_message(exc.content)}") from exc
-            raise PermanentError(f"Salesforce {exc.status}: {_message(exc.content)}") from exc
-        except SalesforceError as exc:
-            raise PermanentError(f"Salesforce {exc.status}: {_message(exc.content)}") from exc
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise TransientError(f"Salesforce unreachable: {exc}") from exc
+        except (SalesforceError, requests.RequestException) as exc:
+            error = classify(exc)
+            if error is None:
+                raise
+            raise error from exc
         self._fresh_login = False
         return result
 
@@ -204,102 +176,11 @@ class SalesforceObjects:
         tagged["attributes"] = {**tagged["attributes"], "type": obj}
         return tagged
 
+    def external_id(self, raw: Mapping[str, Any]) -> str:
+        return str(raw.get("Id") or "")
+
     def map_record(self, raw: Mapping[str, Any]) -> StoreRecord:
-        obj = (raw.get("attributes") or {}).get("type")
-        if obj == "Account":
-            return self._account(raw)
-        if obj == "Opportunity":
-            return self._opportunity(raw)
-        if obj in FEEDBACK_OBJECTS:
-            return self._feedback(obj, raw)
-        raise Rejected(f"unexpected Salesforce object {obj!r}")
-
-    def _account(self, raw: Mapping[str, Any]) -> AccountRecord:
-        kind = str(raw.get("Type") or "").lower()
-        lifecycle = Lifecycle.CHURNED if "former" in kind or "churn" in kind else (
-            Lifecycle.CUSTOMER if "customer" in kind else Lifecycle.PROSPECT)  # fmt: skip
-        website = str(raw.get("Website") or "")
-        domain = website.split("//")[-1].split("/")[0].removeprefix("www.").lower()
-        return AccountRecord(
-            salesforce_id=str(require(raw, "Id")), name=str(require(raw, "Name"))[:255], domain=domain,
-            lifecycle=lifecycle, arr=_money(raw.get(self.arr_field), "ARR"), industry=str(raw.get("Industry") or "")[:64],
-            owner_email=_owner_email(raw),
+        return map_record(
+            raw, blocked_feature_field=self.blocked_feature_field, arr_field=self.arr_field,
+            instance=self.client.sf_instance,
         )  # fmt: skip
-
-    def _opportunity(self, raw: Mapping[str, Any]) -> OpportunityRecord:
-        closed, won = _truthy(raw.get("IsClosed")), _truthy(raw.get("IsWon"))
-        status = (
-            OpportunityStatus.WON if won else (OpportunityStatus.LOST if closed else OpportunityStatus.OPEN)
-        )
-        kind = str(raw.get("Type") or "").lower()
-        opportunity_type = OpportunityType.RENEWAL if "renewal" in kind else (
-            OpportunityType.EXPANSION if "existing" in kind or "upsell" in kind or "expansion" in kind else OpportunityType.NEW)  # fmt: skip
-        close = raw.get("CloseDate")
-        try:
-            close_date = date.fromisoformat(close) if close else None
-        except ValueError as exc:
-            raise Rejected(f"CloseDate is not a date: {close!r}") from exc
-        blocked = str(raw.get(self.blocked_feature_field) or "")
-        return OpportunityRecord(
-            salesforce_id=str(require(raw, "Id")), account_salesforce_id=str(raw.get("AccountId") or ""),
-            name=str(raw.get("Name") or "")[:255], amount=_money(raw.get("Amount"), "Amount"),
-            stage=str(raw.get("StageName") or "")[:64], status=status, close_date=close_date,
-            opportunity_type=opportunity_type, blocking_theme_names=[n for n in blocked.split(";") if n.strip()],
-        )  # fmt: skip
-
-    def _feedback(self, obj: str, raw: Mapping[str, Any]) -> FeedbackRecord:
-        record_id = str(require(raw, "Id"))
-        parent = str(raw.get("WhatId") or raw.get("ParentId") or "")
-        account = str(raw.get("AccountId") or (parent if parent.startswith("001") else ""))
-        title = raw.get("Subject") if obj in ("Task", "Case") else raw.get("Title")
-        body = {"Task": raw.get("Description"), "Case": raw.get("Description"), "Note": raw.get("Body")}.get(
-            obj, raw.get("TextPreview")
-        )
-        return FeedbackRecord(
-            source=Source.SALESFORCE, external_id=record_id, kind=ItemKind.TICKET if obj == "Case" else ItemKind.NOTE,
-            occurred_at=parse_timestamp(raw.get("CreatedDate"), field_name="CreatedDate"),
-            title=str(title or obj)[:500], body=str(body or ""),
-            url=f"https://{self.client.sf_instance}/{record_id}", account=AccountRef(salesforce_id=account),
-            opportunity_salesforce_id=parent if parent.startswith("006") else "", raw=raw,
-        )  # fmt: skip
-
-
-def _truthy(value: Any) -> bool:
-    """REST sends booleans; Bulk API CSV sends "true" / "false"."""
-    return value is True or str(value).lower() == "true"
-
-
-def _owner_email(raw: Mapping[str, Any]) -> str:
-    """`Owner.Email`: REST nests a relationship field ({"Owner": {"Email": ...}}), Bulk API CSV names a column."""
-    owner = raw.get("Owner")
-    email = owner.get("Email") if isinstance(owner, Mapping) else raw.get("Owner.Email")
-    return str(email or "").strip().lower()
-
-
-def _from_csv(row: dict[str, str]) -> dict[str, Any]:
-    """Bulk API CSV has no nulls, only empty strings: read those as missing, like REST's null."""
-    return {key: (value if value != "" else None) for key, value in row.items()}
-
-
-def _money(value: Any, name: str) -> Decimal:
-    if value in (None, ""):
-        return Decimal(0)
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise Rejected(f"{name} is not a number: {value!r}") from exc
-    if amount < 0:
-        raise Rejected(f"{name} is negative: {value!r}")
-    return amount
-
-
-def _error_code(content: Any) -> str:
-    if isinstance(content, list) and content and isinstance(content[0], dict):
-        return str(content[0].get("errorCode") or "")
-    return ""
-
-
-def _message(content: Any) -> str:
-    if isinstance(content, list) and content and isinstance(content[0], dict):
-        return f"{content[0].get('errorCode', '')}: {content[0].get('message', '')}"
-    return str(content)[:300]

@@ -251,6 +251,8 @@ GONG_ACCESS_KEY = env_required("GONG_ACCESS_KEY") if GONG_ENABLED else ""
 GONG_ACCESS_KEY_SECRET = env_required("GONG_ACCESS_KEY_SECRET") if GONG_ENABLED else ""
 GONG_LOOKBACK_HOURS = env_int("GONG_LOOKBACK_HOURS", 48, minimum=0)
 GONG_SYNC_MINUTES = env_int("GONG_SYNC_MINUTES", 60, minimum=1)
+# How far back a first Gong sync, or `sync gong --full`, reaches (`--since` gives its own date).
+GONG_BACKFILL_DAYS = env_int("GONG_BACKFILL_DAYS", 30, minimum=1)
 
 SALESFORCE_ENABLED = env_bool("SALESFORCE_ENABLED", False)
 # Either an access token (OAuth, obtained elsewhere) for an instance URL, or username + password + security token.
@@ -283,6 +285,11 @@ PENDO_SYNC_MINUTES = env_int("PENDO_SYNC_MINUTES", 24 * 60, minimum=1)
 # Writer threads per sync: pages are stored side by side, committed in order, while the next is prepared
 # (PostgreSQL only; 0 writes on the sync's own thread). Two keep a 2-core machine busy.
 INGEST_WRITERS = env_int("INGEST_WRITERS", 2, minimum=0)
+# Every vendor request gives up after this many seconds (connect, read, write): a vendor that never answers is a
+# transient error the engine retries, not a run that never ends.
+VENDOR_HTTP_TIMEOUT_SECONDS = env_int("VENDOR_HTTP_TIMEOUT_SECONDS", 30, minimum=1)
+# A run marked running with no progress (no page, no retry) for this long lost its worker and is marked failed.
+SYNC_STALE_MINUTES = env_int("SYNC_STALE_MINUTES", 60, minimum=5)
 
 # Shared secret for the signed NPS webhook (POST /api/v1/ingest/nps/); unset = the webhook refuses everything.
 NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")
@@ -310,6 +317,12 @@ for _vendor, _enabled, _minutes in [
             "args": [_vendor],
             "options": {"expires": _minutes * 60},
         }
+
+CELERY_BEAT_SCHEDULE["integrations-fail-stale-runs"] = {
+    "task": "integrations.tasks.fail_stale_runs",
+    "schedule": timedelta(minutes=10),
+    "options": {"expires": 600},
+}
 
 # --- Feedback / VOC (issue: VOC) ---------------------------------------------------------------------------------
 # Dashboard aggregates are cached per filter state and invalidated by any write to the store (feedback/cache.py),
@@ -382,6 +395,37 @@ CELERY_BEAT_SCHEDULE["audits-round-reminders"] = {
     "task": "audits.tasks.send_round_reminders",
     "schedule": crontab(hour=9, minute=0),
     "options": {"expires": 6 * 3600},
+}
+
+# --- Reports: trends and the weekly CPO summary (issue 13) --------------------------------------------------------
+# A theme's last TRENDS_RECENT_WEEKS complete weeks are tested against the TRENDS_BASELINE_WEEKS before them
+# (exact conditional Poisson rate test, Benjamini-Hochberg at TRENDS_FDR across themes; see reports/stats.py).
+TRENDS_RECENT_WEEKS = env_int("TRENDS_RECENT_WEEKS", 4, minimum=1)
+TRENDS_BASELINE_WEEKS = env_int("TRENDS_BASELINE_WEEKS", 12, minimum=2)
+TRENDS_MIN_BASELINE_WEEKS = env_int("TRENDS_MIN_BASELINE_WEEKS", 4, minimum=2)
+TRENDS_FDR = float(env_decimal("TRENDS_FDR", "0.05"))
+# Fewer recent items than this never flag, however small the baseline (3 tickets after 0 is not a trend yet).
+TRENDS_MIN_RECENT = env_int("TRENDS_MIN_RECENT", 5, minimum=0)
+# Launch outcomes compare this many weeks after a launch with as many before it.
+TRENDS_LAUNCH_WEEKS = env_int("TRENDS_LAUNCH_WEEKS", 4, minimum=1)
+# Clusters of untagged feedback: items of the last N weeks, pg_trgm similarity at or above the threshold.
+TRENDS_CLUSTER_WEEKS = env_int("TRENDS_CLUSTER_WEEKS", 8, minimum=1)
+TRENDS_CLUSTER_SIMILARITY = float(env_decimal("TRENDS_CLUSTER_SIMILARITY", "0.35"))
+# The weekly CPO summary is drafted and emailed to every CPO on this weekday (Celery's numbering: 0 = Sunday,
+# 1 = Monday) at this hour.
+TRENDS_SUMMARY_WEEKDAY = env_int("TRENDS_SUMMARY_WEEKDAY", 1, minimum=0)
+TRENDS_SUMMARY_HOUR = env_int("TRENDS_SUMMARY_HOUR", 7, minimum=0)
+CELERY_BEAT_SCHEDULE["reports-weekly-cpo-summary"] = {
+    "task": "reports.tasks.weekly_cpo_summary",
+    "schedule": crontab(day_of_week=TRENDS_SUMMARY_WEEKDAY, hour=TRENDS_SUMMARY_HOUR, minute=0),
+    "options": {"expires": 6 * 3600},
+}
+# The default trend report reads every theme's last 26 weeks (seconds at a million items): keep it computed so the
+# CPO's landing answers from the store-generation cache; a write makes the next run recompute.
+CELERY_BEAT_SCHEDULE["reports-warm-trends"] = {
+    "task": "reports.tasks.warm_trends",
+    "schedule": timedelta(minutes=env_int("TRENDS_WARM_MINUTES", 10, minimum=1)),
+    "options": {"expires": 300},
 }
 
 LOGGING = {

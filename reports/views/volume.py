@@ -1,6 +1,8 @@
-"""Weekly feedback volume by segment: the reports landing page until the trend and insight reports land."""
+"""Weekly feedback volume by segment (/reports/volume/), complete weeks only."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,12 +15,13 @@ from productops.roles import role_required
 @role_required(*PILLAR_ROLES["reports"])
 def reports(request: HttpRequest) -> HttpResponse:
     weeks = 26
-    labels = selectors.week_labels(weeks=weeks)
+    # Complete weeks only: the week in progress would end every line in a drop that is not a trend.
+    labels = selectors.week_labels(weeks=weeks)[:-1]
     series = {
         key: selectors.weekly_item_counts(key, weeks=weeks) for key in ("churn_risk", "expansion", "prospect")
     }
     chart = {
-        "labels": selectors.week_display_labels(labels),
+        "labels": [date.fromisoformat(week).strftime("%b %-d") for week in labels],
         "datasets": [
             {"label": label, "data": [series[key].get(week, 0) for week in labels]}
             for key, label in (

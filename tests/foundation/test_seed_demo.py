@@ -67,7 +67,8 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
 def test_demo_data_covers_every_source_segment_and_role():
     output = _seed()
     assert "Demo logins: productops (Product Ops), pm (PM), csm (CSM), sales (Sales), cpo (CPO)" in output
-    assert FeedbackItem.objects.count() == 900
+    # --items counts the generated feedback; the trend demo plants its rising themes and clusters on top (issue 13).
+    assert FeedbackItem.objects.exclude(external_id__startswith="trends-demo-").count() == 900
     assert set(FeedbackItem.objects.values_list("source", flat=True)) == set(Source.values)
     for segment in segments.segments():
         assert Account.objects.filter(segments.account_q(segment.key)).exists(), segment.key

@@ -44,16 +44,6 @@ def test_a_large_upload_is_queued_and_imported_by_the_task_with_progress(client_
     assert "big.csv" in page and "Background imports" in page
 
 
-def test_progress_is_reported_while_the_rows_are_read(acme):
-    from integrations.nps.imports import import_nps_csv
-
-    calls: list[tuple[int, int]] = []
-    import_nps_csv(
-        (HEADER + _rows(11_000)).encode(), progress=lambda done, total: calls.append((done, total))
-    )
-    assert calls == [(0, 11_000), (5_000, 11_000), (10_000, 11_000)]
-
-
 def test_an_unusable_file_fails_the_import_with_its_reason(make_user):
     job = CsvImport.objects.create(
         kind="usage", data=b"nope,columns\n1,2\n", size=18, created_by=make_user("o", Role.PRODUCT_OPS)

@@ -5,15 +5,20 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import requests
+import trustme
+from simple_salesforce import Salesforce
 
 from feedback.models import Account, Opportunity
 from integrations.engine import RetryPolicy
 from integrations.gong.connector import GongCalls, GongSettings
+from integrations.salesforce.connector import SalesforceObjects
 from integrations.zendesk.connector import ZendeskSettings, ZendeskTickets
 from simulators.gong import FakeGong
+from simulators.salesforce import FakeSalesforce
 from simulators.zendesk import FakeZendesk
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+SALESFORCE_NOW = datetime(2026, 2, 10, tzinfo=UTC)
 
 
 class FakeSleep:
@@ -95,3 +100,32 @@ def accounts(db):
         salesforce_id="006DEAL", account=globex, name="Globex expansion", amount=80000
     )
     return {"acme": acme, "globex": globex, "deal": deal}
+
+
+@pytest.fixture
+def salesforce(tmp_path):
+    ca = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    fake = FakeSalesforce(ca, page_size=2).start()
+    fake.ca_file = str(ca_file)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def connector(salesforce):
+    sessions = iter(f"SESSION-{n}" for n in range(1, 100))
+
+    def log_in() -> Salesforce:
+        session_id = next(sessions)
+        salesforce.sessions.add(session_id)  # what a real login does: the new session is valid from now on
+        session = requests.Session()
+        session.verify = salesforce.ca_file
+        session.trust_env = False  # REQUESTS_CA_BUNDLE on this machine would override verify
+        return Salesforce(instance_url=salesforce.instance_url, session_id=session_id, session=session)
+
+    def make(now: datetime = SALESFORCE_NOW) -> SalesforceObjects:
+        return SalesforceObjects(log_in, now=lambda: now)
+
+    return make

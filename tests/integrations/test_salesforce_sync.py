@@ -3,48 +3,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import requests
-import trustme
-from simple_salesforce import Salesforce
 
 from feedback.models import Account, FeedbackItem, Opportunity, Theme
 from integrations import engine, registry
 from integrations.models import RejectedRecord, RunStatus
-from integrations.salesforce.connector import SalesforceObjects
 from productops.roles import Role
 from simulators.salesforce import FakeSalesforce
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 2, 10, tzinfo=UTC)
-
-
-@pytest.fixture
-def salesforce(tmp_path):
-    ca = trustme.CA()
-    ca_file = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    fake = FakeSalesforce(ca, page_size=2).start()
-    fake.ca_file = str(ca_file)
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def connector(salesforce):
-    sessions = iter(f"SESSION-{n}" for n in range(1, 100))
-
-    def log_in() -> Salesforce:
-        session_id = next(sessions)
-        salesforce.sessions.add(session_id)  # what a real login does: the new session is valid from now on
-        session = requests.Session()
-        session.verify = salesforce.ca_file
-        session.trust_env = False  # REQUESTS_CA_BUNDLE on this machine would override verify
-        return Salesforce(instance_url=salesforce.instance_url, session_id=session_id, session=session)
-
-    def make(now: datetime = NOW) -> SalesforceObjects:
-        return SalesforceObjects(log_in, now=lambda: now)
-
-    return make
 
 
 def _owner(email: str) -> dict:
@@ -213,7 +180,7 @@ def test_a_big_backfill_goes_through_bulk_api_2(salesforce, connector, sleep, po
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert Account.objects.count() == 8 and Account.objects.get(salesforce_id="001BULK4").arr == 1004
     assert Account.objects.get(salesforce_id="001BULK4").owner_csm == dana  # the CSV's Owner.Email column
-    assert Account.objects.get(salesforce_id="001B").arr == 0  # an empty CSV cell is a null, not an error
+    assert Account.objects.get(salesforce_id="001B").arr is None  # an empty CSV cell is unknown, not an error
     results = salesforce.calls_to("/services/data/v59.0/jobs/query/750FAKE0/results")
     assert len(results) == 3  # pages of 3 followed by Sforce-Locator until it says null
     assert Opportunity.objects.get(salesforce_id="006X").status == "open"  # small objects stay on REST

@@ -9,6 +9,7 @@ import pytest
 from feedback.models import FeedbackItem
 from integrations import store
 from integrations.records import AccountRef, FeedbackRecord
+from integrations.store import feedback as feedback_store
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_a_record_stored_by_another_writer_since_the_lookup_is_updated_not_dupli
     # A webhook can store a record between this page's lookup and its COPY: the COPY then fails on the unique
     # key and the page takes the row-by-row conflict path instead.
     store.upsert_feedback([_ticket("1", body="first words")])
-    monkeypatch.setattr(store, "stored_fingerprints", lambda keys: {})
+    monkeypatch.setattr(feedback_store, "stored_fingerprints", lambda keys: {})
     created, updated, _ids = store.upsert_feedback([_ticket("1", body="second words"), _ticket("2")])
     assert (created, updated) == (1, 1)
     assert FeedbackItem.objects.count() == 2

@@ -158,6 +158,19 @@ def test_a_second_run_at_the_same_time_is_refused(zendesk, zendesk_connector, ac
         other.close()
     assert run.status == RunStatus.SKIPPED and "already syncing" in run.error
     assert not FeedbackItem.objects.exists()
+    _wait_until_the_server_released(engine.lock_key(conn))
     assert (
         _run(zendesk_connector(), sleep, policy).status == RunStatus.SUCCEEDED
     )  # the lock went with its session
+
+
+def _wait_until_the_server_released(key: int) -> None:
+    """Closing a connection returns before its server process has let go of its locks: poll, bounded, each poll a
+    real round trip (no fixed sleep)."""
+    for _ in range(500):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            if cursor.fetchone()[0]:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+                return
+    raise AssertionError("the closed session's advisory lock was never released")

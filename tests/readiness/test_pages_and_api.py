@@ -276,3 +276,30 @@ def test_affected_accounts_are_added_by_name_or_domain_and_removed(open_release,
     client.post(url, {"action": "remove", "account": "not-a-number"})
     assert open_release.affected_accounts.count() == before
     assert _client(people["csm"]).post(url, {"action": "add", "name": "Initech"}).status_code == 403
+
+
+def test_the_api_and_the_form_save_a_release_through_the_same_service(people, theme, say):
+    """The same input gives the same affected accounts whether it comes from the API or the web form."""
+    say(account("Asked for reports"), theme, "reports please")
+    payload = {
+        "name": "Via API",
+        "launch_date": "2026-06-01",
+        "tier": "major",
+        "pm_owner": "pm1",
+        "themes": ["reporting"],
+    }
+    created = _client(people["pm"]).post("/api/v1/releases/", payload, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    form = _client(people["pm"]).post(
+        "/readiness/releases/new/",
+        {"name": "Via form", "launch_date": "2026-06-01", "tier": "major", "pm_owner": people["pm"].pk,
+         "themes": [theme.pk], "status": "planned", "description": "", "customer_change": ""},
+    )  # fmt: skip
+    assert form.status_code == 302, form.content.decode()[:2000]
+    via_api, via_form = Release.objects.get(name="Via API"), Release.objects.get(name="Via form")
+    assert list(via_api.affected_accounts.values_list("name", flat=True)) == ["Asked for reports"]
+    assert set(via_api.affected_accounts.all()) == set(via_form.affected_accounts.all())
+    edited = _client(people["pm"]).patch(
+        f"/api/v1/releases/{via_api.pk}/", {"launch_date": "2026-06-08"}, content_type="application/json"
+    )
+    assert edited.status_code == 200 and Release.objects.get(pk=via_api.pk).launch_date == date(2026, 6, 8)

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         summary = (
             f"{run.connection}: {run.get_status_display()} — fetched {run.fetched}, new {run.created}, "
-            f"updated {run.updated}, rejected {run.rejected}, retries {run.retries}"
+            f"updated {run.updated}, deleted {run.deleted}, rejected {run.rejected}, retries {run.retries}"
         )
         if run.status == RunStatus.FAILED:
             raise CommandError(f"{summary}. Error: {run.error}")

@@ -10,8 +10,10 @@ from audits.demo import flush_audits_demo, seed_audits_demo
 from digest.demo import flush_areas, flush_digest_demo, seed_digest_demo
 from feedback import demo
 from feedback.demo_catalogue import DEMO_PASSWORD, DEMO_USERS
+from integrations.demo import seed_integrations_demo
 from readiness.demo import flush_readiness_demo, seed_readiness_demo
 from reports.review_demo import flush_reports_demo, seed_reports_demo
+from reports.trends_demo import seed_trends_demo
 
 
 def _date(value: str) -> date:
@@ -73,17 +75,20 @@ class Command(BaseCommand):
             dynamic_ncols=True,
         ) as bar:
             summary = demo.seed_demo(options, progress=bar.update)
+        seed_integrations_demo()
         releases = seed_readiness_demo(anchor=options.anchor)
         digests = seed_digest_demo(anchor=options.anchor)
         decisions = seed_reports_demo(anchor=options.anchor)
         audits = seed_audits_demo(anchor=options.anchor, seed=options.seed)
+        planted = seed_trends_demo(anchor=options.anchor, seed=options.seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {summary.accounts:,} accounts, {summary.opportunities:,} opportunities, "
                 f"{summary.themes} themes, {summary.items:,} feedback items ({summary.theme_links:,} theme links), "
                 f"{summary.usage_metrics:,} usage metrics, {releases} releases, {digests} digests, "
                 f"{decisions} review decisions, {audits['rounds']} time-audit rounds, "
-                f"{audits['questions']} inbound questions (seed {options.seed}, anchor {options.anchor})."
+                f"{audits['questions']} inbound questions, {planted} trend-report items "
+                f"(seed {options.seed}, anchor {options.anchor})."
             )
         )
         self._print_logins()

@@ -1,19 +1,22 @@
-"""Accounts and opportunities from the CRM, and deletions, written next to the feedback upsert."""
+"""Accounts and opportunities from the CRM, and the deals' links to the themes that block them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.db.models.functions import Lower
 
-from feedback.models import Account, FeedbackItem, Opportunity, Theme, UsageMetric
-from integrations.records import AccountRecord, OpportunityRecord, UsageRecord
-from integrations.store import resolve_accounts
+from feedback.blockers import deals_link_blockers
+from feedback.models import Account, Opportunity
+from integrations.records import AccountRecord, OpportunityRecord
+
+link_blockers = deals_link_blockers
 
 ACCOUNT_FIELDS = ["name", "domain", "lifecycle", "arr", "industry"]
-OPPORTUNITY_FIELDS = ["account", "name", "amount", "stage", "status", "close_date", "opportunity_type"]
+OPPORTUNITY_FIELDS = [
+    "account", "name", "amount", "stage", "status", "close_date", "opportunity_type", "blocker_names",
+]  # fmt: skip
 
 
 def _unchanged(model: type, latest: dict[str, dict], fields: list[str]) -> tuple[set[str], set[str]]:
@@ -76,10 +79,10 @@ def upsert_opportunities(
     latest = {r.salesforce_id: r for r in records}
     accounts = dict(
         Account.objects.filter(
-            salesforce_id__in={r.account_salesforce_id for r in latest.values()}
+            salesforce_id__in={r.account_salesforce_id for r in latest.values() if r.account_salesforce_id}
         ).values_list("salesforce_id", "pk")
     )
-    rejected = [
+    rejected: list[tuple[OpportunityRecord, str]] = [
         (r, f"account {r.account_salesforce_id or '(none)'} is not in the store yet")
         for r in latest.values()
         if r.account_salesforce_id not in accounts
@@ -87,7 +90,8 @@ def upsert_opportunities(
     good = {sid: r for sid, r in latest.items() if r.account_salesforce_id in accounts}
     values = {
         sid: {"account_id": accounts[r.account_salesforce_id], "name": r.name, "amount": r.amount, "stage": r.stage,
-              "status": r.status, "close_date": r.close_date, "opportunity_type": r.opportunity_type}
+              "status": r.status, "close_date": r.close_date, "opportunity_type": r.opportunity_type,
+              "blocker_names": _clean_names(r.blocking_theme_names)}
         for sid, r in good.items()
     }  # fmt: skip
     existing, same = _unchanged(Opportunity, values, ["account_id", *OPPORTUNITY_FIELDS[1:]])
@@ -97,58 +101,21 @@ def upsert_opportunities(
         ],
         update_conflicts=True, unique_fields=["salesforce_id"], update_fields=OPPORTUNITY_FIELDS,
     )  # fmt: skip
-    _set_blocking_themes(good)
+    changed = [sid for sid in values if sid not in same]
+    if changed:
+        # Names matching no theme stay on the deal; a theme created or renamed later picks them up.
+        link_blockers(
+            opportunity_ids=Opportunity.objects.filter(salesforce_id__in=changed).values_list("pk", flat=True)
+        )
     created = len(good.keys() - existing)
     return created, len(existing - same), rejected
 
 
-def _set_blocking_themes(deals: dict[str, OpportunityRecord]) -> None:
-    """The org's "blocked by feature" field names themes; unknown names are ignored (a theme is created by a PM)."""
-    names = {n.strip().lower() for r in deals.values() for n in r.blocking_theme_names if n.strip()}
-    themes = {}
-    if names:
-        for theme in Theme.objects.filter(Q(name__in=_cased(names)) | Q(slug__in=names)):
-            themes[theme.name.lower()] = theme
-            themes[theme.slug] = theme
-    for opportunity in Opportunity.objects.filter(salesforce_id__in=deals):
-        wanted = [
-            themes[n.strip().lower()]
-            for n in deals[opportunity.salesforce_id].blocking_theme_names
-            if n.strip().lower() in themes
-        ]
-        opportunity.blocking_themes.set(wanted)
-
-
-def _cased(names: set[str]) -> list[str]:
-    return [*names, *(n.title() for n in names)]
-
-
-def upsert_usage(records: Sequence[UsageRecord]) -> tuple[int, int, list[tuple[UsageRecord, str]]]:
-    """Usage rows by (account, metric, day); a row whose account is unknown is returned as rejected."""
-    accounts = resolve_accounts(r.account for r in records)
-    rejected = [
-        (r, f"no account matches {r.account.salesforce_id or r.account.domain or '(none)'}")
-        for r in records
-        if r.account not in accounts
-    ]
-    latest = {(accounts[r.account], r.metric[:64], r.day): r.value for r in records if r.account in accounts}
-    stored = {
-        (a, m, d): v
-        for a, m, d, v in UsageMetric.objects.filter(
-            account_id__in={k[0] for k in latest}, metric__in={k[1] for k in latest}
-        ).values_list("account_id", "metric", "date", "value")
-    }
-    changed = {key: value for key, value in latest.items() if stored.get(key) != value}
-    UsageMetric.objects.bulk_create(
-        [UsageMetric(account_id=a, metric=m, date=d, value=v) for (a, m, d), v in changed.items()],
-        update_conflicts=True, unique_fields=["account", "metric", "date"], update_fields=["value"],
-    )  # fmt: skip
-    created = sum(1 for key in changed if key not in stored)
-    return created, len(changed) - created, rejected
-
-
-def delete_items(source: str, external_ids: Sequence[str]) -> int:
-    if not external_ids:
-        return 0
-    deleted, _ = FeedbackItem.objects.filter(source=source, external_id__in=external_ids).delete()
-    return deleted
+def _clean_names(names: list[str]) -> list[str]:
+    """Names as the CRM wrote them, trimmed, each once."""
+    seen: dict[str, str] = {}
+    for name in names:
+        text = " ".join(str(name).split())
+        if text:
+            seen.setdefault(text.lower(), text)
+    return list(seen.values())

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from feedback.models import Account, FeedbackItem, Opportunity, OpportunityStatus
 from feedback.segments import segments_of
 from integrations.records import AccountRef, FeedbackRecord
+from integrations.store.accounts import resolve_accounts
 from productops.bulk import NULL, allocate_ids, copy_escape, copy_from, copy_json, copy_value
 
 # Only content changes count as an update: a re-sync of unchanged records writes nothing. Their fingerprint
@@ -26,40 +26,12 @@ TABLE = FeedbackItem._meta.db_table
 ROW_COLUMNS = ("source", "external_id", *CONTENT_COLUMNS, "content_hash", "segment_snapshot", "arr_snapshot")
 
 
-def resolve_accounts(refs: Iterable[AccountRef]) -> dict[AccountRef, int]:
-    """Map vendor account references to Account ids with at most one query. Unknown refs are left out."""
-    refs = set(refs)
-    sf_ids = {r.salesforce_id for r in refs if r.salesforce_id}
-    org_ids = {r.zendesk_org_id for r in refs if r.zendesk_org_id}
-    domains = {r.domain.lower() for r in refs if r.domain}
-    if not (sf_ids or org_ids or domains):
-        return {}
-    rows = Account.objects.filter(
-        Q(salesforce_id__in=sf_ids) | Q(zendesk_org_id__in=org_ids) | Q(domain__in=domains)
-    ).values_list("pk", "salesforce_id", "zendesk_org_id", "domain")
-    by_sf, by_org, by_domain = {}, {}, {}
-    for pk, sf_id, org_id, domain in rows:
-        by_sf[sf_id] = pk
-        by_org[org_id] = pk
-        by_domain.setdefault((domain or "").lower(), pk)
-    resolved = {}
-    for ref in refs:
-        pk = (
-            by_sf.get(ref.salesforce_id)
-            or by_org.get(ref.zendesk_org_id)
-            or by_domain.get(ref.domain.lower())
-        )
-        if pk:
-            resolved[ref] = pk
-    return resolved
-
-
 @dataclass
 class Snapshot:
     """An account's segments and ARR now, for the items said today, typed and as COPY text."""
 
     segments: list[str]
-    arr: Decimal
+    arr: Decimal | None
     segments_text: str
     arr_text: str
 
@@ -81,10 +53,14 @@ def segment_snapshots(account_ids: set[int]) -> dict[int, Snapshot]:
     return snapshots
 
 
-def _opportunity_ids(sf_ids: set[str]) -> dict[str, int]:
+def _deals(sf_ids: set[str]) -> dict[str, tuple[int, int]]:
+    """Salesforce id → (deal id, its account id): what is said on a deal is said by the deal's account."""
     if not sf_ids:
         return {}
-    return dict(Opportunity.objects.filter(salesforce_id__in=sf_ids).values_list("salesforce_id", "pk"))
+    rows = Opportunity.objects.filter(salesforce_id__in=sf_ids).values_list(
+        "salesforce_id", "pk", "account_id"
+    )
+    return {sf_id: (pk, account_id) for sf_id, pk, account_id in rows}
 
 
 @dataclass
@@ -97,21 +73,32 @@ class RunCache:
     accounts: dict[AccountRef, int] = field(default_factory=dict)
     snapshots: dict[int, Snapshot] = field(default_factory=dict)
 
-    def resolve(self, records: Sequence[FeedbackRecord]) -> None:
+    def resolve(
+        self, records: Sequence[FeedbackRecord], *, more_accounts: set[int] | frozenset[int] = frozenset()
+    ) -> None:
         unknown = {r.account for r in records} - self.accounts.keys()
         if unknown:
             self.accounts.update(resolve_accounts(unknown))
-        wanted = {self.accounts[r.account] for r in records if r.account in self.accounts}
+        wanted = {self.accounts[r.account] for r in records if r.account in self.accounts} | more_accounts
         missing = wanted - self.snapshots.keys()
         if missing:
             self.snapshots.update(segment_snapshots(missing))
 
 
 def dedupe(records: Sequence[FeedbackRecord]) -> list[FeedbackRecord]:
-    """The last version of each (source, external_id): PostgreSQL refuses one statement touching a row twice."""
+    """One version of each (source, external_id), as PostgreSQL refuses one statement touching a row twice: the
+    newest by the vendor's modification time, else the last given."""
     latest: dict[tuple[str, str], FeedbackRecord] = {}
     for record in records:
-        latest[(str(record.source), record.external_id)] = record
+        key = (str(record.source), record.external_id)
+        kept = latest.get(key)
+        if (
+            kept is None
+            or record.modified_at is None
+            or kept.modified_at is None
+            or record.modified_at >= kept.modified_at
+        ):
+            latest[key] = record
     return list(latest.values())
 
 
@@ -138,12 +125,14 @@ def prepare_feedback(records: Sequence[FeedbackRecord], *, cache: RunCache | Non
         return prepared
     records = dedupe(records)
     cache = cache or RunCache()
-    cache.resolve(records)
-    deals = _opportunity_ids({r.opportunity_salesforce_id for r in records if r.opportunity_salesforce_id})
+    deals = _deals({r.opportunity_salesforce_id for r in records if r.opportunity_salesforce_id})
+    cache.resolve(records, more_accounts={account_id for _pk, account_id in deals.values()})
     accounts, snapshots = cache.accounts, cache.snapshots
     for record in records:
-        account_id = accounts.get(record.account)
-        deal_id = deals.get(record.opportunity_salesforce_id) if record.opportunity_salesforce_id else None
+        deal = deals.get(record.opportunity_salesforce_id) if record.opportunity_salesforce_id else None
+        deal_id = deal[0] if deal else None
+        # A note, task or call on a deal belongs to the deal's account, whatever else the vendor said about it.
+        account_id = deal[1] if deal else accounts.get(record.account)
         snapshot = snapshots.get(account_id) if account_id else None
         title, url, author = record.title[:500], record.url[:1000], record.author[:255]
         raw = dict(record.raw)
@@ -269,3 +258,13 @@ def _upsert_staged(lines: list[str]) -> tuple[int, int, list[int]]:
         result = cursor.fetchall()
     created = sum(1 for _id, inserted in result if inserted)
     return created, len(result) - created, [row_id for row_id, _inserted in result]
+
+
+def delete_items(source: str, external_ids: Sequence[str]) -> int:
+    """Records the vendor deleted leave the store (their theme links go with them)."""
+    if not external_ids:
+        return 0
+    _total, per_model = FeedbackItem.objects.filter(
+        source=source, external_id__in=list(external_ids)
+    ).delete()
+    return per_model.get(FeedbackItem._meta.label, 0)
