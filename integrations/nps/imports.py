@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from integrations import engine
-from integrations.guard import MAPPING_ERRORS, check_feedback, check_raw, strip_nul
+from integrations.guard import MAPPING_ERRORS, check_feedback, check_raw
 from integrations.models import SyncRun
 from integrations.nps.mapping import (
     BAD_ROW,
@@ -21,6 +21,7 @@ from integrations.nps.mapping import (
     read_csv,
 )
 from integrations.records import FeedbackRecord, Rejected, payload_id
+from productops.bulk import strip_nul
 
 
 class NpsWebhook:
