@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
+from django.db import DatabaseError, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
@@ -171,6 +172,7 @@ def crawl(client, *, max_per_route: int = 2, max_pages: int = 80) -> tuple[list[
     per_route: dict[str, int] = {}
     pages: list[str] = []
     forms: dict[tuple, Form] = {}
+    broken: list[str] = []
     while queue and len(pages) < max_pages:
         path = queue.pop(0)
         if path in seen_paths:
@@ -180,7 +182,12 @@ def crawl(client, *, max_per_route: int = 2, max_pages: int = 80) -> tuple[list[
         if per_route.get(route_key, 0) >= max_per_route:
             continue
         per_route[route_key] = per_route.get(route_key, 0) + 1
-        response = client.get(path)
+        try:
+            with transaction.atomic():  # a view that swallows a database error must not poison later requests
+                response = client.get(path)
+        except DatabaseError as exc:
+            broken.append(f"broken transaction GET {path}: {str(exc).splitlines()[0]}")
+            continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         pages.append(path)
@@ -193,4 +200,5 @@ def crawl(client, *, max_per_route: int = 2, max_pages: int = 80) -> tuple[list[
             target = same_site_path(href, path)
             if target and target not in seen_paths:
                 queue.append(target)
+    assert not broken, "\n".join(broken)
     return pages, list(forms.values())
