@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import TruncWeek
@@ -178,6 +181,24 @@ def gong_calls_per_month(*, emails: list[str], start: date, end: date) -> dict[t
         return {(email, month): n for email, month, n in cursor.fetchall()}
 
 
+def _cached_calls(*, emails: list[str], start: date, end: date) -> dict[tuple[str, date], int]:
+    """Complete months barely change (only a call Gong processes late), and reading every Gong payload of six
+    months takes seconds at 100k+ calls: keep the counts for AUDITS_CONTACT_CACHE_SECONDS."""
+    seconds = settings.AUDITS_CONTACT_CACHE_SECONDS
+    if not seconds:
+        return gong_calls_per_month(emails=emails, start=start, end=end)
+    digest = hashlib.sha1(
+        "|".join(sorted(e.lower() for e in emails)).encode(), usedforsecurity=False
+    ).hexdigest()
+    key = f"audits:pm-contact:{start}:{end}:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = [(email, month.isoformat(), n) for (email, month), n in
+                  gong_calls_per_month(emails=emails, start=start, end=end).items()]  # fmt: skip
+        cache.set(key, cached, seconds)
+    return {(email, date.fromisoformat(month)): n for email, month, n in cached}
+
+
 def falls_two_months_in_a_row(months: list[int]) -> bool:
     return len(months) >= 3 and months[-3] > months[-2] > months[-1]
 
@@ -194,7 +215,7 @@ def pm_customer_contact(
         .distinct()
         .order_by("username")
     )
-    counts = gong_calls_per_month(emails=[u.email for u in pms], start=starts[0], end=today.replace(day=1))
+    counts = _cached_calls(emails=[u.email for u in pms], start=starts[0], end=today.replace(day=1))
     shares = internal_shares or {}
     rows = []
     for user in pms:

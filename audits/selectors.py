@@ -4,7 +4,7 @@ efficiency figures the CPO's reports page shows (`pm_internal_share_over_rounds`
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from statistics import mean, median
 from typing import Any
 
@@ -245,3 +245,41 @@ def internal_share_by_user(round_: Round | None) -> dict[int, float]:
         for user_id, answers in Response.objects.filter(round=round_).values_list("user_id", "answers")
         if isinstance(answers.get(key), dict)
     }
+
+
+def efficiency_metrics(*, today: date | None = None) -> list[dict[str, str]]:
+    """The two efficiency figures as short {label, value} lines, for the CPO's weekly summary (text and email):
+    the latest closed PM round's internal-status share, and the strategy share of inbound questions over the last
+    4 weeks against the 4 weeks a quarter earlier."""
+    from audits.inbound_selectors import CLASSES, inbound_category_counts
+
+    lines: list[dict[str, str]] = []
+    latest = latest_closed_pm_round()
+    if latest is not None:
+        point = next((p for p in rounds_history(Audience.PM)["points"] if p["round"].pk == latest.pk), None)
+        if point and point["n"]:
+            line = results.fmt(threshold())
+            lines.append(
+                {
+                    "label": f"PM time on internal status updates ({latest.name})",
+                    "value": f"median {results.fmt(point['median'])}%; {results.fmt(point['share_over'])}% of "
+                    f"{point['n']} PMs over {line}%",
+                }
+            )
+    now = (
+        timezone.now() if today is None else timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    )
+
+    def strategy_share(end: datetime) -> tuple[float | None, int]:
+        counts = inbound_category_counts(start=end - timedelta(weeks=4), end=end)
+        classified = sum(counts.get(c, 0) for c in CLASSES)
+        return (100.0 * counts.get("strategy", 0) / classified if classified else None), classified
+
+    recent, n_recent = strategy_share(now)
+    before, _n = strategy_share(now - timedelta(weeks=13))
+    if recent is not None:
+        value = f"{results.fmt(recent)}% of {n_recent} classified questions in the last 4 weeks"
+        if before is not None:
+            value += f" (a quarter earlier: {results.fmt(before)}%)"
+        lines.append({"label": "Strategy questions from Sales and CS", "value": value})
+    return lines

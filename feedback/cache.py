@@ -1,9 +1,10 @@
-"""Cache of dashboard aggregates that is invalidated by any write to the store, so cached figures stay exact.
+"""Cache of a cut's dashboard figures, keyed by the versions of the tables the figures read.
 
-The key of every cached value includes a *store generation*: PostgreSQL's own insert/update/delete counters for
-the tables the figures depend on (so writes by any process, including the sync engine's bulk upserts, invalidate
-it), plus a counter our services bump on commit (so our own writes are visible at once, before the statistics
-collector has flushed). Thresholds are part of the key too: changing a setting changes the segments.
+A version is the count of write statements on a table so far (feedback_factchange, appended by the fact triggers in
+the writer's own transaction), read in the page's REPEATABLE READ snapshot (feedback.queries.snapshot). So a value
+cached under a version holds exactly the figures of the store at that version, and a write changes the key of only
+the figures that read the table it wrote to. Nothing here depends on PostgreSQL's statistics counters, which lag.
+Thresholds are part of the key too: changing a setting changes the segments.
 """
 
 from __future__ import annotations
@@ -14,19 +15,12 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+
+from feedback import dispatch, facts
 
 T = TypeVar("T")
 
-TABLES = (
-    "feedback_feedbackitem",
-    "feedback_feedbacktheme",
-    "feedback_account",
-    "feedback_opportunity",
-    "feedback_opportunity_blocking_themes",
-    "feedback_theme",
-)
-_LOCAL_KEY = "feedback:generation"
+_EPOCH_KEY = "feedback:epoch"
 
 
 def _cache():
@@ -37,37 +31,34 @@ def enabled() -> bool:
     return settings.FEEDBACK_DASHBOARD_CACHE_SECONDS > 0
 
 
-def bump() -> None:
-    if not enabled():
-        return
+def new_epoch() -> None:
+    """Make every cached figure unreachable at once (the benchmark's cold start), without flushing a shared db."""
     try:
-        _cache().incr(_LOCAL_KEY)
+        _cache().incr(_EPOCH_KEY)
     except ValueError:
-        _cache().set(_LOCAL_KEY, 1, None)
+        _cache().set(_EPOCH_KEY, 1, None)
 
 
-def bump_on_commit() -> None:
-    transaction.on_commit(bump)
-
-
-def generation() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables "
-            "WHERE schemaname = current_schema() AND relname = ANY(%s)",
-            [list(TABLES)],
-        )
-        changes = cursor.fetchone()[0]
-    local = _cache().get(_LOCAL_KEY, 0)
-    thresholds = (settings.HIGH_PRIORITY_DEAL_AMOUNT, settings.CHURN_RISK_SCORE_THRESHOLD, settings.ARR_TIERS)
-    return f"{changes}.{local}.{hashlib.sha1(repr(thresholds).encode()).hexdigest()[:8]}"
+def _settings_hash() -> str:
+    thresholds = (
+        settings.HIGH_PRIORITY_DEAL_AMOUNT,
+        settings.CHURN_RISK_SCORE_THRESHOLD,
+        settings.ARR_TIERS,
+        settings.TIME_ZONE,
+    )
+    return hashlib.sha1(repr(thresholds).encode()).hexdigest()[:8]
 
 
 def cached(name: str, key: str, compute: Callable[[], T], *, gen: str | None = None) -> T:
-    """`compute()` once per (name, key, store generation). Pass `gen` to share one generation read per request."""
+    """`compute()` once per (name, key, table versions `gen`). Without `gen`, the versions of every table the
+    figures read, read before computing: a write that lands meanwhile is at worst in a value cached under the older
+    versions, never missing from one cached under the newer."""
     if not enabled():
         return compute()
-    full_key = f"feedback:{name}:{key}:{gen or generation()}"
+    if gen is None:
+        gen = ".".join(str(n) for n in facts.state()[1].values())
+    epoch = _cache().get(_EPOCH_KEY, 0)
+    full_key = f"feedback:{name}:{key}:{gen}:{_settings_hash()}:{epoch}"
     value = _cache().get(full_key)
     if value is None:
         value = compute()
@@ -79,12 +70,7 @@ WARM_DELAY_SECONDS = 15
 
 
 def schedule_warm() -> None:
-    """Enqueue one warm-up after the store changed; a burst of sync batches schedules only one.
-
-    The delay lets PostgreSQL's statistics (part of the cache key) catch up with the write first.
-    """
+    """Enqueue one warm-up after the store changed; a burst of sync batches schedules only one."""
     if not enabled() or not _cache().add("feedback:warm-pending", 1, WARM_DELAY_SECONDS):
         return
-    from feedback.tasks import warm_dashboard_task
-
-    transaction.on_commit(lambda: warm_dashboard_task.apply_async(countdown=WARM_DELAY_SECONDS))
+    dispatch.on_commit(dispatch.WARM_DASHBOARD, countdown=WARM_DELAY_SECONDS)

@@ -318,3 +318,14 @@ class UsageMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.metric} {self.date}: {self.value}"
+
+
+from feedback.fact_models import (  # noqa: E402, F401
+    AccountFact,
+    AccountThemeFact,
+    ClassFact,
+    FactChange,
+    ItemFact,
+    ThemeClassFact,
+    WeekFact,
+)

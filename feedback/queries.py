@@ -1,17 +1,28 @@
-"""Reads behind the segmented dashboard: the aggregates of one cut. Each is one query (cached per store generation)."""
+"""Reads behind the segmented dashboard: the figures of one cut.
+
+`dashboard(cut)` reads them from the fact tables (feedback/fact_queries.py) and caches them per cut under the
+versions of the tables they depend on, read in the page's own snapshot (see `snapshot()`). The functions named
+after each figure (`summary`, `weekly_by_source`, `top_themes`, `blocked_deals`) compute the same figures
+straight from the item rows: the reference the tests compare against, and the fallback while the fact tables are
+being rebuilt for changed thresholds.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.db import connection
-from django.db.models import Avg, Count, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from feedback import cache
+from feedback import cache, fact_queries, facts
 from feedback.filters import Cut, aware_day, items_for
 from feedback.models import Account, Opportunity, OpportunityStatus, Source, Theme
 
@@ -25,7 +36,7 @@ def summary(cut: Cut) -> dict[str, Any]:
     items = items_for(cut).aggregate(
         items=Count("id"),
         nps_n=Count("nps_score"),
-        nps_avg=Avg("nps_score"),
+        nps_sum=Sum("nps_score"),
         detractors=Count("id", filter=Q(nps_score__lte=6)),
         promoters=Count("id", filter=Q(nps_score__gte=9)),
     )
@@ -42,7 +53,7 @@ def summary(cut: Cut) -> dict[str, Any]:
         "arr": accounts["arr"] or Decimal(0),  # the known ARR only: unknown is not zero
         "arr_unknown": accounts["arr_unknown"],  # accounts whose ARR the sum leaves out
         "nps_n": nps_n,
-        "nps_avg": round(items["nps_avg"], 1) if nps_n else None,
+        "nps_avg": round(items["nps_sum"] / nps_n, 1) if nps_n else None,
         # The NPS itself (% promoters minus % detractors) and the detractor share, over the NPS answers in the cut.
         "nps": round(100 * (items["promoters"] - items["detractors"]) / nps_n) if nps_n else None,
         "detractor_share": round(100 * items["detractors"] / nps_n, 1) if nps_n else None,
@@ -71,6 +82,13 @@ def weekly_by_source(cut: Cut, *, today: date | None = None) -> dict[str, Any]:
     counts: dict[tuple[str, str], int] = {}
     for week, source, n in rows:
         counts[(week.date().isoformat(), source)] = n
+    return series_chart(cut, counts, start, end, today or timezone.localdate())
+
+
+def series_chart(
+    cut: Cut, counts: dict[tuple[str, str], int], start: date, end: date, today: date
+) -> dict[str, Any]:
+    """Chart.js data for {(week start ISO date, source): items}."""
     weeks: list[str] = []
     cursor = start
     while cursor <= end:
@@ -82,7 +100,7 @@ def weekly_by_source(cut: Cut, *, today: date | None = None) -> dict[str, Any]:
         if cut.sources == () or value in cut.sources
     ]
     labels = [date.fromisoformat(week).strftime("%b %-d") for week in weeks]
-    if labels and end == (today or timezone.localdate()):
+    if labels and end == today:
         labels[-1] += " (so far)"  # the current week is partial: its dip is not a trend
     return {"labels": labels, "datasets": datasets}
 
@@ -121,14 +139,20 @@ def top_themes(cut: Cut, *, limit: int = TOP_THEMES) -> list[dict[str, Any]]:
     ]
 
 
-def blocked_deals(cut: Cut, theme_ids: list[int], *, limit: int = 10) -> list[dict[str, Any]]:
-    """Open deals of the cut's accounts blocked by these themes, biggest first (one query)."""
+def blocked_deals(
+    cut: Cut, theme_ids: list[int], *, limit: int = 10, accounts: Any = None
+) -> list[dict[str, Any]]:
+    """Open deals of the cut's accounts blocked by these themes, biggest first (one query).
+
+    The cut's accounts come from the item rows unless given (ids, or a subquery over the fact tables)."""
     if not theme_ids:
         return []
+    if accounts is None:
+        accounts = items_for(cut).values("account_id")
     rows = (
         Opportunity.objects.filter(
             status=OpportunityStatus.OPEN,
-            account__in=items_for(cut).values("account_id"),
+            account__in=accounts,
             blocking_themes__in=theme_ids,
         )
         .values(
@@ -150,16 +174,94 @@ def blocked_deals(cut: Cut, theme_ids: list[int], *, limit: int = 10) -> list[di
     return list(deals.values())[:limit]
 
 
-def dashboard(cut: Cut) -> dict[str, Any]:
-    """Every aggregate the dashboard shows for a cut, cached per store generation."""
-    gen = cache.generation() if cache.enabled() else None
-    key = cut.cache_key() + timezone.localdate().isoformat()
-    data = cache.cached("summary", key, lambda: summary(cut), gen=gen)
-    series = cache.cached("series", key, lambda: weekly_by_source(cut), gen=gen)
-    themes = cache.cached("themes", key, lambda: top_themes(cut), gen=gen)
+FIGURE_RELATIONS = ("items", "links", "accounts", "deals", "themes")
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Read the page's figures, cache versions and items list in one REPEATABLE READ snapshot.
+
+    So a write the items list shows is in the figures too, and figures cached under a version are exactly those of
+    that version. Inside a caller's transaction (tests, a write that re-renders) that transaction is the snapshot.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _theme_rows(rows: list[tuple[int, int, int, Any, int]]) -> list[dict[str, Any]]:
+    names = dict(Theme.objects.filter(pk__in=[row[0] for row in rows]).values_list("pk", "name"))
+    return [
+        {
+            "id": theme_id,
+            "name": names.get(theme_id, "?"),
+            "items": int(n),
+            "accounts": int(accts),
+            "arr": arr,
+            "arr_unknown": int(unknown),
+        }
+        for theme_id, n, accts, arr, unknown in rows
+    ]
+
+
+def figures(
+    cut: Cut, *, today: date | None = None, limit: int = TOP_THEMES, flushed: bool = False
+) -> dict[str, Any]:
+    """Summary, weekly series, top themes and blocked deals of a cut, from the fact tables (one statement, then
+    theme names and the deals). `flushed`: this transaction's own writes are already in the facts (`facts.state()`
+    applied them)."""
+    if not flushed:
+        facts.flush()
+    today = today or timezone.localdate()
+    start, end = series_window(cut, today=today)
+    plan = fact_queries.rollup_figures if fact_queries.use_rollups(cut) else fact_queries.item_fact_figures
+    data = plan(cut, start=start, limit=limit)
+    themes = _theme_rows(data["themes"])
     blocker_ids = [cut.theme_id] if cut.theme_id else [theme["id"] for theme in themes]
-    deals = cache.cached("deals", key, lambda: blocked_deals(cut, blocker_ids), gen=gen)
-    return {"summary": data, "series": series, "themes": themes, "deals": deals}
+    accounts = data["deal_accounts"]
+    return {
+        "summary": data["summary"],
+        "series": series_chart(cut, data["series_counts"], start, end, today),
+        "themes": themes,
+        "deals": blocked_deals(
+            cut, blocker_ids, accounts=RawSQL(*accounts) if isinstance(accounts, tuple) else accounts
+        ),
+    }
+
+
+def figures_from_items(cut: Cut, *, today: date | None = None, limit: int = TOP_THEMES) -> dict[str, Any]:
+    """The same figures straight from the item rows."""
+    themes = top_themes(cut, limit=limit)
+    blocker_ids = [cut.theme_id] if cut.theme_id else [theme["id"] for theme in themes]
+    return {
+        "summary": summary(cut),
+        "series": weekly_by_source(cut, today=today),
+        "themes": themes,
+        "deals": blocked_deals(cut, blocker_ids),
+    }
+
+
+def page_ids(cut: Cut, *, offset: int, limit: int, from_facts: bool) -> list[int]:
+    """Ids of one page of the cut's items, newest first (`from_facts`: as `dashboard()` said it may)."""
+    if from_facts:
+        return fact_queries.page_ids(cut, offset=offset, limit=limit)
+    rows = items_for(cut).order_by("-occurred_at", "-id").values_list("pk", flat=True)
+    return list(rows[offset : offset + limit])
+
+
+def dashboard(cut: Cut) -> dict[str, Any]:
+    """Every aggregate the dashboard shows for a cut; cached per cut and per version of the tables it reads."""
+    today = timezone.localdate()
+    usable, versions = facts.state()
+    compute = partial(figures, flushed=True) if usable else figures_from_items
+    key = f"{cut.cache_key()}:{today.isoformat()}:{'facts' if usable else 'items'}"
+    gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+    data = cache.cached("figures", key, lambda: compute(cut, today=today), gen=gen)
+    return {**data, "from_facts": usable}
 
 
 def warm_cuts() -> list[Cut]:
@@ -175,10 +277,33 @@ def warm_cuts() -> list[Cut]:
 
 
 def warm() -> int:
-    """Compute the common cuts into the cache so the first PM after a sync does not wait for them."""
+    """Compute the common cuts into the cache so the first PM after a sync finds them ready; fold the change log.
+
+    When the segment thresholds changed since the fact tables were built, rebuild them first (until then the
+    dashboard computes from the item rows)."""
+    if not facts.usable():
+        facts.rebuild()
+    facts.compact_changes()
     if not cache.enabled():
         return 0
     cuts = warm_cuts()
     for cut in cuts:
-        dashboard(cut)
+        with snapshot():
+            dashboard(cut)
     return len(cuts)
+
+
+def all_themes() -> list[dict[str, Any]]:
+    """Items, distinct accounts and ARR of every theme over the whole store (the themes page), cached."""
+    usable, versions = facts.state()
+    gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+    if usable:
+        return cache.cached(
+            "theme-list",
+            "facts",
+            lambda: _theme_rows(
+                fact_queries.rollup_figures(Cut(), start=timezone.localdate(), limit=10_000)["themes"]
+            ),
+            gen=gen,
+        )
+    return cache.cached("theme-list", "items", lambda: top_themes(Cut(), limit=10_000), gen=gen)

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from feedback import cache, queries, segments
+from feedback import queries, segments
 from feedback.filters import Cut, items_for
 from feedback.models import (
     Account,
@@ -67,10 +67,7 @@ def week_display_labels(week_starts: list[str]) -> list[str]:
 
 def theme_list_rows() -> list[dict[str, Any]]:
     """Every live theme with its items, accounts, ARR (cached with the dashboard's figures) and blocked deals."""
-    stats = {
-        row["id"]: row
-        for row in cache.cached("theme-list", "all", lambda: queries.top_themes(Cut(), limit=10_000))
-    }
+    stats = {row["id"]: row for row in queries.all_themes()}
     deals = {
         row["blocking_themes"]: row
         for row in Opportunity.objects.filter(status=OpportunityStatus.OPEN, blocking_themes__isnull=False)

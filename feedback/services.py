@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from feedback import blockers, rules
+from feedback import blockers, dispatch, rules
 from feedback import cache as store_cache
 from feedback.models import (
     Account,
@@ -83,7 +83,6 @@ def _apply_rules(item_ids: list[int], themes: list[Theme]) -> int:
 def tag_items(item_ids: list[int]) -> int:
     """Apply every theme's keyword rules to these (new or changed) items. Called after each sync upsert batch."""
     created = _apply_rules(sorted(set(item_ids)), _rule_themes())
-    store_cache.bump_on_commit()
     store_cache.schedule_warm()
     return created
 
@@ -126,7 +125,6 @@ def retag_all_for_theme(
             progress(done, total)
     Theme.objects.filter(pk=theme_id).update(retag_done=done, retag_finished_at=timezone.now())
     ThemeEvent.objects.create(theme=theme, action="retagged", detail={"items": done, "created": created})
-    store_cache.bump()
     return created
 
 
@@ -135,9 +133,7 @@ def _record(theme: Theme, action: str, user: Any, **detail: Any) -> None:
 
 
 def _enqueue_retag(theme_id: int) -> None:
-    from feedback.tasks import retag_theme_task
-
-    transaction.on_commit(lambda: retag_theme_task.delay(theme_id))
+    dispatch.on_commit(dispatch.RETAG_THEME, theme_id)
 
 
 THEME_NAME_TAKEN = "Another theme already has this name."
@@ -173,7 +169,6 @@ def theme_create(
     blockers.theme_link_deals(theme=theme)  # deals the CRM said were blocked by this name, before it existed
     if theme.keywords:
         _enqueue_retag(theme.pk)
-    store_cache.bump_on_commit()
     return theme
 
 
@@ -203,7 +198,6 @@ def theme_update(*, theme: Theme, user: Any, **changes: Any) -> Theme:
         _enqueue_retag(theme.pk)
     if "name" in changed or "aliases" in changed:
         blockers.theme_link_deals(theme=theme)
-    store_cache.bump_on_commit()
     return theme
 
 
@@ -228,7 +222,6 @@ def tag_by_person(*, item_ids: list[int], theme: Theme, user: Any) -> int:
             for i in sorted(valid - have)
         ]
     )
-    store_cache.bump_on_commit()
     return updated + len(valid - have)
 
 
@@ -257,7 +250,6 @@ def untag_by_person(*, item_ids: list[int], theme: Theme, user: Any) -> int:
             for i in sorted(valid - have)
         ]
     )
-    store_cache.bump_on_commit()
     return changed
 
 
@@ -320,7 +312,6 @@ def merge_themes(*, survivor: Theme, merged: Theme, user: Any) -> Theme:
         links_moved=moved,
         links_combined=kept,
     )
-    store_cache.bump_on_commit()
     return survivor
 
 
@@ -364,8 +355,5 @@ def item_create_manual(
         logged_by=user,
         raw={"logged_by": user.get_username()},
     )
-    from feedback.tasks import tag_items_task
-
-    transaction.on_commit(lambda: tag_items_task.delay([item.pk]))
-    store_cache.bump_on_commit()
+    dispatch.on_commit(dispatch.TAG_ITEMS, [item.pk])
     return item

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from feedback import dispatch
 
 
 def enqueue_tagging(item_ids: list[int]) -> None:
-    if not item_ids:
-        return
-    try:
-        from feedback.tasks import tag_items_task
-    except ImportError:  # the feedback app's tagging is not installed in this build
-        return
-    ids = list(item_ids)
-    transaction.on_commit(lambda: tag_items_task.delay(ids))
+    if item_ids:
+        dispatch.on_commit(dispatch.TAG_ITEMS, list(item_ids))

@@ -1,22 +1,11 @@
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 from django.utils import timezone
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "max_retries": 3,
-    "retry_backoff": True,
-    # Only transient errors: a dropped broker/DB/SMTP connection or a timeout. A bad row is a bug, not a retry.
-    "autoretry_for": (
-        ConnectionError,
-        TimeoutError,
-        smtplib.SMTPServerDisconnected,
-        smtplib.SMTPConnectError,
-    ),
-}
+from productops.task_options import task_options
+
+TASK_OPTIONS = task_options()
 
 
 @shared_task(name="readiness.tasks.open_due_checklists", **TASK_OPTIONS)

@@ -1,21 +1,10 @@
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 
-TASK_OPTIONS = {
-    "acks_late": True,
-    "max_retries": 5,
-    "retry_backoff": True,
-    # Transient only: a dropped SMTP, broker or database connection. A retry mails only those not yet sent.
-    "autoretry_for": (
-        ConnectionError,
-        TimeoutError,
-        smtplib.SMTPServerDisconnected,
-        smtplib.SMTPConnectError,
-    ),
-}
+from productops.task_options import task_options
+
+TASK_OPTIONS = task_options(max_retries=5)
 
 
 @shared_task(name="reports.tasks.weekly_cpo_summary", **TASK_OPTIONS)

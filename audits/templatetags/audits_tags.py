@@ -28,6 +28,18 @@ def ask_the_pm(context: Any, release: Any) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("audits/_ask_pm_link.html", takes_context=True)
+def ask_the_pm_for(context: Any, release_id: int | None) -> dict[str, Any]:
+    """A link for a digest entry, which keeps only its release's id. It reads nothing but the id and the reader's
+    role, so a published digest page stays exactly as it was frozen (no form, no CSRF token, no live names)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "release_id": release_id,
+        "can_ask": bool(release_id) and user is not None and has_any_role(user, ASK_ROLES),
+    }
+
+
 @register.inclusion_tag("audits/_efficiency.html")
 def audits_efficiency(weeks: int = 13) -> dict[str, Any]:
     from audits.inbound_selectors import inbound_quality_over_time

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from audits import inbound_selectors, inbound_services
+from audits import ask_services, inbound_selectors, selectors
 from audits.forms import AnswerForm, AskForm
 from audits.models import InboundQuestion
 from audits.views.access import ASK_ROLES, EVERYONE
@@ -16,22 +16,24 @@ from productops.roles import role_required
 from readiness.models import Release
 
 
-@require_POST
+def _safe_next(value: str) -> str:
+    return value if value.startswith("/") and not value.startswith("//") else ""
+
+
 @role_required(*ASK_ROLES)
 def ask(request: HttpRequest, release_id: int) -> HttpResponse:
+    """GET: the question form on a page of its own (linked from digest entries); POST: send it to the PM, then
+    back to where it was asked (a release page) or to the asker's inbox."""
     release = get_object_or_404(Release.objects.select_related("pm_owner"), pk=release_id)
-    form = AskForm(request.POST)
-    back = request.POST.get("next") or f"/readiness/releases/{release.pk}/"
-    if not back.startswith("/") or back.startswith("//"):
-        back = f"/readiness/releases/{release.pk}/"
-    if form.is_valid():
-        inbound_services.ask_the_pm(release=release, asker=request.user, text=form.cleaned_data["text"])
+    form = AskForm(request.POST or None)
+    back = _safe_next(request.POST.get("next", "") or request.GET.get("next", ""))
+    if request.method == "POST" and form.is_valid():
+        ask_services.ask_the_pm(release=release, asker=request.user, text=form.cleaned_data["text"])
         pm = release.pm_owner.get_full_name() or release.pm_owner.username
         messages.success(request, f"Your question went to {pm}. You will get an email when they answer.")
-        return redirect(back)
-    return render(
-        request, "audits/ask_error.html", {"release": release, "form": form, "next": back}, status=400
-    )
+        return redirect(back or "audits:inbox")
+    status = 400 if form.errors else 200
+    return render(request, "audits/ask.html", {"release": release, "form": form, "next": back}, status=status)
 
 
 @role_required(*EVERYONE)
@@ -42,6 +44,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "received": inbound_selectors.inbox_for(request.user),
             "asked": inbound_selectors.asked_by(request.user),
+            "surveys": selectors.open_rounds_for(request.user),
             "errors": {},
         },
     )
@@ -51,18 +54,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @role_required(*EVERYONE)
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(InboundQuestion, pk=pk)
-    if not inbound_services.can_answer(request.user, question):
+    if not ask_services.can_answer(request.user, question):
         raise PermissionDenied("Only the PM this was asked of answers it.")
     form = AnswerForm(request.POST)
     form.is_valid()
     try:
-        inbound_services.inbound_answer(
+        ask_services.inbound_answer(
             question=question, user=request.user, answer=form.cleaned_data.get("answer", "")
         )
     except ValidationError as exc:
         context = {
             "received": inbound_selectors.inbox_for(request.user),
             "asked": inbound_selectors.asked_by(request.user),
+            "surveys": selectors.open_rounds_for(request.user),
             "errors": {question.pk: " ".join(exc.messages)},
             "drafts": {question.pk: request.POST.get("answer", "")},
         }

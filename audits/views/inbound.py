@@ -52,6 +52,12 @@ def _log_page(
     return render(request, "audits/inbound.html", context, status=status)
 
 
+def _changed(count: int | None) -> str:
+    if count is None:
+        return "the log is being re-classified in the background."
+    return f"{count} question{'s' * (count != 1)} changed class."
+
+
 @role_required(*INBOUND_READ_ROLES)
 def inbound_log(request: HttpRequest) -> HttpResponse:
     return _log_page(request)
@@ -139,7 +145,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         form = RuleForm(request.POST)
         if form.is_valid():
             changed = inbound_services.rule_save(rule=form.save(commit=False))
-            messages.success(request, f"Rule added; {changed} question{'s' * (changed != 1)} changed class.")
+            messages.success(request, "Rule added; " + _changed(changed))
             return redirect("audits:rules")
         return _rules_page(request, form=form, status=400)
     return _rules_page(request)
@@ -151,11 +157,11 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_or_404(ClassifierRule, pk=pk)
     if "delete" in request.POST:
         changed = inbound_services.rule_delete(rule=rule)
-        messages.success(request, f"Rule deleted; {changed} question{'s' * (changed != 1)} changed class.")
+        messages.success(request, "Rule deleted; " + _changed(changed))
         return redirect("audits:rules")
     form = RuleForm(request.POST, instance=rule, prefix=f"r{rule.pk}")
     if form.is_valid():
         changed = inbound_services.rule_save(rule=form.save(commit=False))
-        messages.success(request, f"Rule saved; {changed} question{'s' * (changed != 1)} changed class.")
+        messages.success(request, "Rule saved; " + _changed(changed))
         return redirect("audits:rules")
     return _rules_page(request, form=form, edit=rule, status=400)

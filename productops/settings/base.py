@@ -391,6 +391,10 @@ AUDITS_MIN_RESPONSES = env_int("AUDITS_MIN_RESPONSES", 3, minimum=1)
 # The quality-of-inbound condition needs this many classified Sales questions in the window before it judges.
 AUDITS_MIN_INBOUND = env_int("AUDITS_MIN_INBOUND", 10, minimum=1)
 AUDITS_INBOUND_WINDOW_DAYS = env_int("AUDITS_INBOUND_WINDOW_DAYS", 90, minimum=1)
+# A rule change re-classifies a log up to this size in the request; a bigger one in a Celery task.
+AUDITS_RECLASSIFY_INLINE_MAX = env_int("AUDITS_RECLASSIFY_INLINE_MAX", 5000, minimum=0)
+# PMs' monthly Gong call counts are kept this long (complete months only; 0 recomputes on every page view).
+AUDITS_CONTACT_CACHE_SECONDS = env_int("AUDITS_CONTACT_CACHE_SECONDS", 3600, minimum=0)
 CELERY_BEAT_SCHEDULE["audits-round-reminders"] = {
     "task": "audits.tasks.send_round_reminders",
     "schedule": crontab(hour=9, minute=0),

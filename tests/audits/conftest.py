@@ -73,3 +73,9 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def no_contact_cache(settings):
+    # Each test has its own Gong calls; a count cached by an earlier test must not answer for them.
+    settings.AUDITS_CONTACT_CACHE_SECONDS = 0

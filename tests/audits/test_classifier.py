@@ -178,3 +178,23 @@ def test_adding_a_rule_reclassifies_and_the_log_shows_why(ops_client):
     assert question.category == "strategy"
     page = ops_client.get("/audits/inbound/").content.decode()
     assert "Regular expression <code>\\bquote\\b</code> matched “quote”." in page
+
+
+@pytest.mark.django_db
+def test_a_big_log_is_reclassified_by_a_task_after_the_rule_commits(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.AUDITS_RECLASSIFY_INLINE_MAX = 1
+    first, second = _question("Can we get a quote?"), _question("A quote for 10 seats")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        changed = inbound_services.rule_save(
+            rule=ClassifierRule(category="strategy", kind="phrase", pattern="quote", position=1)
+        )
+    assert changed is None
+    first.refresh_from_db()
+    assert first.category == "unclassified"  # nothing until the task runs
+    for callback in callbacks:
+        callback()  # the suite runs tasks eagerly
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.category, second.category) == ("strategy", "strategy")

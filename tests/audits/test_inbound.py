@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from audits import inbound_services
+from audits import ask_services, inbound_services
 from audits.models import InboundQuestion, InboundSource
 from readiness.models import Release
 
@@ -126,13 +126,13 @@ def test_sales_asks_the_pm_from_the_release_page_and_the_pm_answers(
     assert "Lead with data residency." in sales.get("/audits/inbox/").content.decode()
 
     # A retry of either task sends nothing more.
-    assert inbound_services.notify_pm_of_question(question_id=question.pk) is False
-    assert inbound_services.notify_asker_of_answer(question_id=question.pk) is False
+    assert ask_services.notify_pm_of_question(question_id=question.pk) is False
+    assert ask_services.notify_asker_of_answer(question_id=question.pk) is False
     assert len(mail.outbox) == 2
 
 
 def test_only_the_pm_asked_answers(people, release):
-    question = inbound_services.ask_the_pm(release=release, asker=people["sales"], text="When will it ship?")
+    question = ask_services.ask_the_pm(release=release, asker=people["sales"], text="When will it ship?")
     other = Client()
     other.force_login(people["pm2"])
     assert other.post(f"/audits/inbox/{question.pk}/answer/", {"answer": "x"}).status_code == 403

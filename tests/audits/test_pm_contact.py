@@ -79,3 +79,15 @@ def test_falls_two_months_in_a_row():
     assert not falls_two_months_in_a_row([5, 4, 4])  # flat is not a fall
     assert not falls_two_months_in_a_row([3, 4, 3])
     assert not falls_two_months_in_a_row([4, 3])
+
+
+def test_counts_are_cached_for_complete_months(gong_calls, people, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.AUDITS_CONTACT_CACHE_SECONDS = 60
+    first = pm_customer_contact(today=date(2026, 3, 2), months=3)
+    with django_assert_num_queries(1):  # the PMs; the Gong payloads are not read again
+        second = pm_customer_contact(today=date(2026, 3, 2), months=3)
+    assert [r.months for r in first["rows"]] == [r.months for r in second["rows"]]
+    cache.clear()

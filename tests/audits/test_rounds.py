@@ -141,3 +141,15 @@ def test_closed_rounds_send_no_reminders(pm_round):
     services.round_close(round=pm_round)
     assert services.rounds_send_reminders(today=date(2026, 3, 2)) == 0
     assert mail.outbox == []
+
+
+def test_a_csm_finds_their_open_survey_in_the_inbox(revenue_template, people):
+    from django.test import Client
+
+    round_ = services.round_create(template=revenue_template, name="Revenue audit", created_by=people["ops"])
+    services.round_open(round=round_)
+    csm = Client()
+    csm.force_login(people["csm"])
+    html = csm.get("/audits/inbox/").content.decode()
+    assert f'href="/audits/rounds/{round_.pk}/answer/"' in html and "waiting for your answers" in html
+    assert csm.get(f"/audits/rounds/{round_.pk}/answer/").status_code == 200

@@ -42,9 +42,10 @@ def _more_items(store, n: int) -> None:
 @pytest.mark.parametrize(
     ("path", "limit"),
     [
-        ("/feedback/", 14),
+        ("/feedback/", 16),
         ("/feedback/?segment=churn_risk&segment=arr_enterprise&q=report&days=90&sort=relevance", 14),
-        ("/feedback/themes/", 8),
+        ("/feedback/?segment=churn_risk&source=nps&days=90&page=2", 14),
+        ("/feedback/themes/", 12),
         ("THEME", 22),
         ("ACCOUNT", 14),
     ],

@@ -1,0 +1,505 @@
+"""The SQL that keeps the dashboard's fact tables exact: functions and statement-level triggers.
+
+Why triggers: every write to the store (the ingest COPY and its staged upsert, manual feedback, tagging by rule and
+by person, merges and splits, account and deal changes from the CRM, deletions, the admin, seeding) changes the
+figures, and a trigger runs inside the writer's own transaction whatever code path wrote. Statement-level triggers
+with transition tables do the work once per statement, set-based, so a COPY of 1,000 items costs one grouped
+INSERT … ON CONFLICT per fact table, not 1,000 row triggers.
+
+Segment membership is computed here as a bitmask with the thresholds stored in feedback_factconfig (written from
+settings by feedback.facts.rebuild); bit order is feedback.facts.segment_bit. Every upsert groups and sorts its keys,
+so concurrent writers lock fact rows in one order.
+"""
+
+from __future__ import annotations
+
+CONFIG_TABLE = """
+CREATE TABLE IF NOT EXISTS feedback_factpending (txid bigint NOT NULL);
+-- Deltas a transaction has not applied yet (kind 1 class, 2 week, 3 theme, 4 marks, 5 accounts to re-mark): only
+-- ever read and deleted by the transaction that wrote them, so unlogged (a crash aborts that transaction anyway).
+CREATE UNLOGGED TABLE IF NOT EXISTS feedback_factdelta (
+    txid bigint NOT NULL, kind smallint NOT NULL, week date, source text, segbits integer, owner_id bigint,
+    theme_id bigint, account_id bigint, items integer, nps_n integer, nps_sum integer, detractors integer,
+    promoters integer, bits integer
+);
+CREATE INDEX IF NOT EXISTS feedback_factdelta_txid ON feedback_factdelta (txid, kind);
+CREATE TABLE IF NOT EXISTS feedback_factconfig (
+    id integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+    hpd_amount numeric NOT NULL,
+    churn_threshold integer NOT NULL,
+    tier_lows numeric[] NOT NULL,
+    tz text NOT NULL
+);
+"""
+
+_COUNTS = """
+    sign * count(*), sign * count(f.nps_score), sign * coalesce(sum(f.nps_score), 0),
+    sign * count(*) FILTER (WHERE f.nps_score <= 6), sign * count(*) FILTER (WHERE f.nps_score >= 9)
+"""
+_ADD = """items = {t}.items + EXCLUDED.items, nps_n = {t}.nps_n + EXCLUDED.nps_n,
+    nps_sum = {t}.nps_sum + EXCLUDED.nps_sum, detractors = {t}.detractors + EXCLUDED.detractors,
+    promoters = {t}.promoters + EXCLUDED.promoters"""
+_COLS = "items, nps_n, nps_sum, detractors, promoters"
+_CLASS = "coalesce(a.segbits, -1), coalesce(a.owner_id, 0)"
+_WEEK = "f.week"
+# An item's week (its Monday in TIME_ZONE), stored so no read computes it per row.
+_ITEM_WEEK = (
+    "date_trunc('week', timezone((SELECT tz FROM feedback_factconfig WHERE id = 1), {t}.occurred_at))::date"
+)
+
+
+_DELTA = "INSERT INTO feedback_factdelta (txid, kind, week, source, segbits, owner_id, theme_id, account_id, {cols})"
+
+
+def _class_counts(
+    where: str,
+    join: str = "LEFT JOIN",
+    sign: str = "sign",
+    into: str = "pending",
+    rows: str = "feedback_itemfact f",
+    week: str = _WEEK,
+) -> str:
+    """The class-level rollup rows (class and week) of the items selected by `where` (from `rows` aliased f):
+    appended to this transaction's pending deltas, or (`into="facts"`, a rebuild of empty tables) written straight."""
+    counts = _COUNTS.replace("sign", sign)
+    if into == "pending":
+        class_insert = _DELTA.format(cols=_COLS) + " SELECT txid_current(), 1, NULL, "
+        week_insert = _DELTA.format(cols="items") + " SELECT txid_current(), 2, "
+        class_tail = ", NULL, NULL, "
+        week_tail = ", NULL, NULL, "
+        class_keys, week_keys = "4, 5, 6", "3, 4, 5, 6"
+    else:
+        class_insert = f"INSERT INTO feedback_classfact (source, segbits, owner_id, {_COLS}) SELECT "
+        week_insert = "INSERT INTO feedback_weekfact (week, source, segbits, owner_id, items) SELECT "
+        class_tail = week_tail = ", "
+        class_keys, week_keys = "1, 2, 3", "1, 2, 3, 4"
+    return f"""
+    {class_insert} f.source, {_CLASS}{class_tail}{counts}
+    FROM {rows} {join} feedback_accountfact a ON a.account_id = f.account_id
+    WHERE {where} GROUP BY {class_keys};
+
+    {week_insert} {week}, f.source, {_CLASS}{week_tail}{sign} * count(*)
+    FROM {rows} {join} feedback_accountfact a ON a.account_id = f.account_id
+    WHERE {where} GROUP BY {week_keys};
+    """
+
+
+def _theme_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign", into: str = "pending") -> str:
+    if into == "pending":
+        head = _DELTA.format(cols="items") + " SELECT txid_current(), 3, NULL, f.source, "
+        tail = ", th.theme_id, NULL, "
+        keys = "4, 5, 6, 7"
+    else:
+        head = "INSERT INTO feedback_themeclassfact (theme_id, source, segbits, owner_id, items) SELECT th.theme_id, f.source, "
+        tail = ", "
+        keys = "1, 2, 3, 4"
+    return f"""
+    {head}{_CLASS}{tail}{sign} * count(*)
+    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+    {join} feedback_accountfact a ON a.account_id = f.account_id
+    WHERE {where} GROUP BY {keys};
+    """
+
+
+FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION feedback_fact_source_bit(source text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE source WHEN 'salesforce' THEN 1 WHEN 'zendesk' THEN 2 WHEN 'gong' THEN 4 WHEN 'nps' THEN 8
+        WHEN 'survey' THEN 16 WHEN 'manual' THEN 32 ELSE 64 END
+$$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_segbits(ids bigint[])
+RETURNS TABLE (account_id bigint, segbits integer, owner_id bigint, arr numeric) LANGUAGE sql STABLE AS $$
+    SELECT a.id,
+        (CASE WHEN a.lifecycle = 'prospect' THEN 1 ELSE 0 END)
+        | (CASE WHEN a.lifecycle = 'customer' THEN 2 ELSE 0 END)
+        | (CASE WHEN EXISTS (SELECT 1 FROM feedback_opportunity o WHERE o.account_id = a.id AND o.status = 'open'
+                AND (o.amount >= c.hpd_amount OR o.is_priority)) THEN 4 ELSE 0 END)
+        | (CASE WHEN a.lifecycle = 'customer' AND a.churn_risk_score >= c.churn_threshold THEN 8 ELSE 0 END)
+        | (CASE WHEN a.expansion_candidate OR EXISTS (SELECT 1 FROM feedback_opportunity o WHERE o.account_id = a.id
+                AND o.status = 'open' AND o.opportunity_type = 'expansion') THEN 16 ELSE 0 END)
+        | coalesce((SELECT bit_or(32 << (t.i - 1)::integer) FROM unnest(c.tier_lows) WITH ORDINALITY AS t(low, i)
+                WHERE a.arr >= t.low AND (t.i = cardinality(c.tier_lows) OR a.arr < c.tier_lows[t.i + 1])), 0)
+        | (CASE WHEN a.arr IS NULL THEN 32 << cardinality(c.tier_lows) ELSE 0 END),
+        coalesce(a.owner_csm_id, 0), a.arr
+    FROM feedback_account a CROSS JOIN feedback_factconfig c
+    WHERE a.id = ANY(ids)
+$$;
+
+-- This transaction's pending deltas of the shared rollups. Concurrent writers (the sync's writer threads store
+-- pages side by side and commit them in order) would otherwise lock the same class rows in whatever order their
+-- statements end, and a later page holding a row the earlier page needs, while waiting for that page to commit,
+-- is a deadlock no database can see. So statements only append deltas here; feedback_fact_flush() applies them
+-- at commit (a deferred constraint trigger), or before this transaction reads its own figures.
+CREATE OR REPLACE FUNCTION feedback_fact_pending_init() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('feedback.fact_pending', true) = 'on' THEN
+        RETURN;
+    END IF;
+    PERFORM set_config('feedback.fact_pending', 'on', true);
+    INSERT INTO feedback_factpending (txid) VALUES (txid_current());
+END $$;
+
+-- Add (sign 1) or take away (sign -1) these items' counts, as they stand in feedback_itemfact. Adding also marks
+-- their accounts' sources; taking away leaves the marks to be recomputed (feedback_fact_remask) at flush.
+CREATE OR REPLACE FUNCTION feedback_fact_add_counts(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM feedback_fact_pending_init();
+    {_class_counts("f.item_id = ANY(ids)")}
+    IF sign > 0 THEN
+        {_DELTA.format(cols="bits")}
+        SELECT txid_current(), 4, NULL, NULL, NULL, NULL, 0, f.account_id, bit_or(feedback_fact_source_bit(f.source))
+        FROM feedback_itemfact f WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY f.account_id;
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_add_themes(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM feedback_fact_pending_init();
+    {_theme_counts("f.item_id = ANY(ids)")}
+    IF sign > 0 THEN
+        {_DELTA.format(cols="bits")}
+        SELECT txid_current(), 4, NULL, NULL, NULL, NULL, th.theme_id, f.account_id,
+            bit_or(feedback_fact_source_bit(f.source))
+        FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+        WHERE f.item_id = ANY(ids) AND f.account_id IS NOT NULL GROUP BY f.account_id, th.theme_id;
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_remask(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(ids) > 0 THEN
+        PERFORM feedback_fact_pending_init();
+        INSERT INTO feedback_factdelta (txid, kind, account_id) SELECT txid_current(), 5, unnest(ids);
+    END IF;
+END $$;
+
+-- Every item of these accounts, counted under the accounts' class as it stands in feedback_accountfact.
+CREATE OR REPLACE FUNCTION feedback_fact_add_accounts(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM feedback_fact_pending_init();
+    {_class_counts("f.account_id = ANY(ids)", join="JOIN")}
+    {_theme_counts("f.account_id = ANY(ids)", join="JOIN")}
+END $$;
+
+-- Apply this transaction's pending deltas to the shared rollups, each table's keys in order.
+CREATE OR REPLACE FUNCTION feedback_fact_flush() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    tx bigint;
+    again bigint[];
+BEGIN
+    IF current_setting('feedback.fact_pending', true) IS DISTINCT FROM 'on' THEN
+        RETURN;
+    END IF;
+    tx := txid_current();
+    INSERT INTO feedback_classfact AS t (source, segbits, owner_id, {_COLS})
+    SELECT source, segbits, owner_id, sum(items), sum(nps_n), sum(nps_sum), sum(detractors), sum(promoters)
+    FROM feedback_factdelta WHERE txid = tx AND kind = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="t")};
+    INSERT INTO feedback_weekfact AS t (week, source, segbits, owner_id, items)
+    SELECT week, source, segbits, owner_id, sum(items) FROM feedback_factdelta WHERE txid = tx AND kind = 2
+    GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (week, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    INSERT INTO feedback_themeclassfact AS t (theme_id, source, segbits, owner_id, items)
+    SELECT theme_id, source, segbits, owner_id, sum(items) FROM feedback_factdelta WHERE txid = tx AND kind = 3
+    GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (theme_id, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    -- Marks only grow here (rows locked in key order, and only those that change); recomputing follows.
+    PERFORM 1 FROM feedback_accountfact a
+    JOIN (SELECT account_id, bit_or(bits) AS bits FROM feedback_factdelta WHERE txid = tx AND kind = 4
+          AND theme_id = 0 GROUP BY 1) m USING (account_id)
+    WHERE a.sources_mask | m.bits <> a.sources_mask ORDER BY a.account_id FOR UPDATE OF a;
+    UPDATE feedback_accountfact a SET sources_mask = a.sources_mask | m.bits
+    FROM (SELECT account_id, bit_or(bits) AS bits FROM feedback_factdelta WHERE txid = tx AND kind = 4
+          AND theme_id = 0 GROUP BY 1) m
+    WHERE a.account_id = m.account_id AND a.sources_mask | m.bits <> a.sources_mask;
+    INSERT INTO feedback_accountthemefact AS t (account_id, theme_id, sources_mask)
+    SELECT m.account_id, m.theme_id, m.bits
+    FROM (SELECT account_id, theme_id, bit_or(bits) AS bits FROM feedback_factdelta WHERE txid = tx AND kind = 4
+          AND theme_id <> 0 GROUP BY 1, 2) m
+    WHERE NOT EXISTS (SELECT 1 FROM feedback_accountthemefact x WHERE x.account_id = m.account_id
+                      AND x.theme_id = m.theme_id AND x.sources_mask | m.bits = x.sources_mask)
+    ORDER BY 1, 2
+    ON CONFLICT (account_id, theme_id) DO UPDATE SET sources_mask = t.sources_mask | EXCLUDED.sources_mask;
+    again := ARRAY(SELECT DISTINCT account_id FROM feedback_factdelta WHERE txid = tx AND kind = 5 ORDER BY 1);
+    IF cardinality(again) > 0 THEN
+        PERFORM 1 FROM feedback_accountfact WHERE account_id = ANY(again) ORDER BY account_id FOR UPDATE;
+        UPDATE feedback_accountfact a SET sources_mask = coalesce(m.bits, 0)
+        FROM (SELECT x.id, (SELECT bit_or(feedback_fact_source_bit(f.source)) FROM feedback_itemfact f
+                            WHERE f.account_id = x.id) AS bits
+              FROM unnest(again) AS x(id)) m
+        WHERE a.account_id = m.id AND a.sources_mask <> coalesce(m.bits, 0);
+        DELETE FROM feedback_accountthemefact WHERE account_id = ANY(again);
+        INSERT INTO feedback_accountthemefact (account_id, theme_id, sources_mask)
+        SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
+        FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+        WHERE f.account_id = ANY(again) GROUP BY 1, 2 ORDER BY 1, 2;
+    END IF;
+    DELETE FROM feedback_factdelta WHERE txid = tx;
+    DELETE FROM feedback_factpending WHERE txid = tx;
+    PERFORM set_config('feedback.fact_pending', 'off', true);
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_flush_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM feedback_fact_flush();
+    RETURN NULL;
+END $$;
+
+-- Re-segment accounts: those whose class changed move their items' counts from the old class to the new.
+CREATE OR REPLACE FUNCTION feedback_fact_refresh_accounts(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    moved bigint[];
+BEGIN
+    moved := ARRAY(
+        SELECT n.account_id FROM feedback_fact_segbits(ids) n JOIN feedback_accountfact a USING (account_id)
+        WHERE (n.segbits, n.owner_id) IS DISTINCT FROM (a.segbits, a.owner_id) ORDER BY 1
+    );
+    IF cardinality(moved) > 0 THEN
+        PERFORM feedback_fact_add_accounts(moved, -1);
+    END IF;
+    INSERT INTO feedback_accountfact AS a (account_id, segbits, owner_id, arr)
+    SELECT * FROM feedback_fact_segbits(ids) ORDER BY 1
+    ON CONFLICT (account_id) DO UPDATE SET segbits = EXCLUDED.segbits, owner_id = EXCLUDED.owner_id, arr = EXCLUDED.arr
+    WHERE (a.segbits, a.owner_id, a.arr) IS DISTINCT FROM (EXCLUDED.segbits, EXCLUDED.owner_id, EXCLUDED.arr);
+    IF cardinality(moved) > 0 THEN
+        PERFORM feedback_fact_add_accounts(moved, 1);
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_items_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids)
+    SELECT id, occurred_at, {_ITEM_WEEK.format(t="new_rows")}, account_id, source, nps_score, '{{}}' FROM new_rows;
+    -- New items have no themes yet: their deltas come straight from the transition table, joined to the
+    -- accounts' classes once.
+    PERFORM feedback_fact_pending_init();
+    WITH x AS MATERIALIZED (
+        SELECT f.account_id, f.source, f.nps_score, {_ITEM_WEEK.format(t="f")} AS week,
+            coalesce(a.segbits, -1) AS segbits, coalesce(a.owner_id, 0) AS owner_id, a.sources_mask
+        FROM new_rows f LEFT JOIN feedback_accountfact a ON a.account_id = f.account_id
+    ),
+    by_class AS (
+        {_DELTA.format(cols=_COLS)}
+        SELECT txid_current(), 1, NULL, source, segbits, owner_id, NULL, NULL, {_COUNTS.replace("sign", "1").replace("f.", "")}
+        FROM x GROUP BY source, segbits, owner_id
+    ),
+    by_week AS (
+        {_DELTA.format(cols="items")}
+        SELECT txid_current(), 2, week, source, segbits, owner_id, NULL, NULL, count(*)
+        FROM x GROUP BY week, source, segbits, owner_id
+    )
+    {_DELTA.format(cols="bits")}
+    SELECT txid_current(), 4, NULL, NULL, NULL, NULL, 0, account_id, bit_or(feedback_fact_source_bit(source))
+    FROM x WHERE account_id IS NOT NULL GROUP BY account_id, sources_mask
+    HAVING bit_or(feedback_fact_source_bit(source)) & ~sources_mask <> 0;
+    INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_items_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+    left_accounts bigint[];
+BEGIN
+    ids := ARRAY(
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE (n.occurred_at, n.account_id, n.source, n.nps_score)
+            IS DISTINCT FROM (o.occurred_at, o.account_id, o.source, o.nps_score)
+    );
+    IF cardinality(ids) > 0 THEN
+        left_accounts := ARRAY(
+            SELECT DISTINCT o.account_id FROM old_rows o JOIN new_rows n ON n.id = o.id
+            WHERE o.account_id IS NOT NULL AND (n.account_id, n.source) IS DISTINCT FROM (o.account_id, o.source)
+            ORDER BY 1
+        );
+        PERFORM feedback_fact_add_counts(ids, -1);
+        PERFORM feedback_fact_add_themes(ids, -1);
+        UPDATE feedback_itemfact f
+        SET occurred_at = n.occurred_at, week = {_ITEM_WEEK.format(t="n")}, account_id = n.account_id,
+            source = n.source, nps_score = n.nps_score
+        FROM new_rows n WHERE f.item_id = n.id AND n.id = ANY(ids);
+        PERFORM feedback_fact_add_counts(ids, 1);
+        PERFORM feedback_fact_add_themes(ids, 1);
+        PERFORM feedback_fact_remask(left_accounts);
+    END IF;
+    -- Any change counts: a changed title or body changes what a search finds.
+    INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_items_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    ids := ARRAY(SELECT id FROM old_rows);
+    PERFORM feedback_fact_add_counts(ids, -1);
+    PERFORM feedback_fact_add_themes(ids, -1);
+    DELETE FROM feedback_itemfact WHERE item_id = ANY(ids);
+    PERFORM feedback_fact_remask(ARRAY(SELECT DISTINCT account_id FROM old_rows WHERE account_id IS NOT NULL ORDER BY 1));
+    INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_links_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        ids := ARRAY(SELECT DISTINCT item_id FROM new_rows ORDER BY 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        ids := ARRAY(SELECT DISTINCT item_id FROM old_rows ORDER BY 1);
+    ELSE
+        ids := ARRAY(SELECT item_id FROM new_rows UNION SELECT item_id FROM old_rows ORDER BY 1);
+    END IF;
+    PERFORM feedback_fact_add_themes(ids, -1);
+    UPDATE feedback_itemfact f SET theme_ids = coalesce(l.themes, '{{}}')
+    FROM (
+        SELECT i.id, (SELECT array_agg(ft.theme_id ORDER BY ft.theme_id) FROM feedback_feedbacktheme ft
+                      WHERE ft.item_id = i.id AND NOT ft.removed) AS themes
+        FROM unnest(ids) AS i(id)
+    ) l
+    WHERE f.item_id = l.id AND f.theme_ids IS DISTINCT FROM coalesce(l.themes, '{{}}');
+    PERFORM feedback_fact_add_themes(ids, 1);
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM feedback_fact_remask(ARRAY(
+            SELECT DISTINCT account_id FROM feedback_itemfact WHERE item_id = ANY(ids) AND account_id IS NOT NULL
+            ORDER BY 1
+        ));
+    END IF;
+    INSERT INTO feedback_factchange (relation, n) VALUES ('links', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_accounts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO feedback_accountfact (account_id, segbits, owner_id, arr)
+        SELECT * FROM feedback_fact_segbits(ARRAY(SELECT id FROM new_rows)) ORDER BY 1
+        ON CONFLICT (account_id) DO NOTHING;
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM feedback_fact_refresh_accounts(ARRAY(SELECT id FROM new_rows ORDER BY 1));
+    ELSE
+        -- Django sets the items' account to NULL before it deletes an account, so no item counts under it now.
+        DELETE FROM feedback_accountthemefact WHERE account_id IN (SELECT id FROM old_rows);
+        DELETE FROM feedback_accountfact WHERE account_id IN (SELECT id FROM old_rows);
+    END IF;
+    INSERT INTO feedback_factchange (relation, n) VALUES ('accounts', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_deals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        ids := ARRAY(SELECT DISTINCT account_id FROM new_rows ORDER BY 1);
+    ELSIF TG_OP = 'DELETE' THEN
+        ids := ARRAY(SELECT DISTINCT account_id FROM old_rows ORDER BY 1);
+    ELSE
+        ids := ARRAY(SELECT account_id FROM new_rows UNION SELECT account_id FROM old_rows ORDER BY 1);
+    END IF;
+    PERFORM feedback_fact_refresh_accounts(ids);
+    INSERT INTO feedback_factchange (relation, n) VALUES ('deals', 1);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_touched() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO feedback_factchange (relation, n) VALUES (TG_ARGV[0], 1);
+    RETURN NULL;
+END $$;
+
+-- Recompute every fact from the store (after the thresholds or time zone changed, or to verify).
+CREATE OR REPLACE FUNCTION feedback_fact_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('feedback.fact_pending', true) = 'on' THEN
+        DELETE FROM feedback_factdelta WHERE txid = txid_current();
+        DELETE FROM feedback_factpending WHERE txid = txid_current();
+        PERFORM set_config('feedback.fact_pending', 'off', true);
+    END IF;
+    TRUNCATE feedback_itemfact, feedback_accountfact, feedback_classfact, feedback_weekfact,
+        feedback_themeclassfact, feedback_accountthemefact;
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids)
+    SELECT i.id, i.occurred_at, {_ITEM_WEEK.format(t="i")}, i.account_id, i.source, i.nps_score,
+        coalesce(l.themes, '{{}}')
+    FROM feedback_feedbackitem i
+    LEFT JOIN (SELECT item_id, array_agg(theme_id ORDER BY theme_id) AS themes FROM feedback_feedbacktheme
+               WHERE NOT removed GROUP BY item_id) l ON l.item_id = i.id
+    ORDER BY i.occurred_at;
+    INSERT INTO feedback_accountfact (account_id, segbits, owner_id, arr, sources_mask)
+    SELECT s.*, coalesce(m.bits, 0)
+    FROM feedback_fact_segbits(ARRAY(SELECT id FROM feedback_account)) s
+    LEFT JOIN (SELECT account_id, bit_or(feedback_fact_source_bit(source)) AS bits FROM feedback_itemfact
+               GROUP BY 1) m USING (account_id);
+    {_class_counts("TRUE", sign="1", into="facts")}
+    {_theme_counts("TRUE", sign="1", into="facts")}
+    INSERT INTO feedback_accountthemefact (account_id, theme_id, sources_mask)
+    SELECT f.account_id, th.theme_id, bit_or(feedback_fact_source_bit(f.source))
+    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id)
+    WHERE f.account_id IS NOT NULL GROUP BY 1, 2;
+    INSERT INTO feedback_factchange (relation, n) VALUES ('items', 1);
+END $$;
+"""
+
+TRIGGERS = """
+CREATE CONSTRAINT TRIGGER feedback_fact_flush AFTER INSERT ON feedback_factpending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION feedback_fact_flush_at_commit();
+CREATE TRIGGER feedback_fact_items_ins AFTER INSERT ON feedback_feedbackitem
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_items_inserted();
+CREATE TRIGGER feedback_fact_items_upd AFTER UPDATE ON feedback_feedbackitem
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION feedback_fact_items_updated();
+CREATE TRIGGER feedback_fact_items_del AFTER DELETE ON feedback_feedbackitem
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_items_deleted();
+CREATE TRIGGER feedback_fact_links_ins AFTER INSERT ON feedback_feedbacktheme
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_links_changed();
+CREATE TRIGGER feedback_fact_links_upd AFTER UPDATE ON feedback_feedbacktheme
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION feedback_fact_links_changed();
+CREATE TRIGGER feedback_fact_links_del AFTER DELETE ON feedback_feedbacktheme
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_links_changed();
+CREATE TRIGGER feedback_fact_accounts_ins AFTER INSERT ON feedback_account
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_accounts_changed();
+CREATE TRIGGER feedback_fact_accounts_upd AFTER UPDATE ON feedback_account
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION feedback_fact_accounts_changed();
+CREATE TRIGGER feedback_fact_accounts_del AFTER DELETE ON feedback_account
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_accounts_changed();
+CREATE TRIGGER feedback_fact_deals_ins AFTER INSERT ON feedback_opportunity
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_deals_changed();
+CREATE TRIGGER feedback_fact_deals_upd AFTER UPDATE ON feedback_opportunity
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION feedback_fact_deals_changed();
+CREATE TRIGGER feedback_fact_deals_del AFTER DELETE ON feedback_opportunity
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_deals_changed();
+CREATE TRIGGER feedback_fact_blocking_changed AFTER INSERT OR UPDATE OR DELETE ON feedback_opportunity_blocking_themes
+    FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_touched('deals');
+CREATE TRIGGER feedback_fact_themes_changed AFTER INSERT OR UPDATE OR DELETE ON feedback_theme
+    FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_touched('themes');
+"""
+
+DROP = """
+DROP TABLE IF EXISTS feedback_factpending, feedback_factdelta;
+DROP TRIGGER IF EXISTS feedback_fact_items_ins ON feedback_feedbackitem;
+DROP TRIGGER IF EXISTS feedback_fact_items_upd ON feedback_feedbackitem;
+DROP TRIGGER IF EXISTS feedback_fact_items_del ON feedback_feedbackitem;
+DROP TRIGGER IF EXISTS feedback_fact_links_ins ON feedback_feedbacktheme;
+DROP TRIGGER IF EXISTS feedback_fact_links_upd ON feedback_feedbacktheme;
+DROP TRIGGER IF EXISTS feedback_fact_links_del ON feedback_feedbacktheme;
+DROP TRIGGER IF EXISTS feedback_fact_accounts_ins ON feedback_account;
+DROP TRIGGER IF EXISTS feedback_fact_accounts_upd ON feedback_account;
+DROP TRIGGER IF EXISTS feedback_fact_accounts_del ON feedback_account;
+DROP TRIGGER IF EXISTS feedback_fact_deals_ins ON feedback_opportunity;
+DROP TRIGGER IF EXISTS feedback_fact_deals_upd ON feedback_opportunity;
+DROP TRIGGER IF EXISTS feedback_fact_deals_del ON feedback_opportunity;
+DROP TRIGGER IF EXISTS feedback_fact_blocking_changed ON feedback_opportunity_blocking_themes;
+DROP TRIGGER IF EXISTS feedback_fact_themes_changed ON feedback_theme;
+DROP FUNCTION IF EXISTS feedback_fact_items_inserted(), feedback_fact_items_updated(), feedback_fact_items_deleted(),
+    feedback_fact_links_changed(), feedback_fact_accounts_changed(), feedback_fact_deals_changed(),
+    feedback_fact_touched(), feedback_fact_rebuild(), feedback_fact_flush(), feedback_fact_flush_at_commit(),
+    feedback_fact_pending_init(), feedback_fact_refresh_accounts(bigint[]),
+    feedback_fact_add_accounts(bigint[], integer), feedback_fact_add_themes(bigint[], integer),
+    feedback_fact_add_counts(bigint[], integer), feedback_fact_remask(bigint[]), feedback_fact_segbits(bigint[]),
+    feedback_fact_source_bit(text);
+DROP TABLE IF EXISTS feedback_factconfig;
+"""
