@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -126,6 +128,7 @@ class OwnResponseView(APIView):
             "updated_at": response.updated_at,
         }
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         response = get_object_or_404(SurveyResponse, round_id=pk, user=request.user)
         return Response(self._body(response))
@@ -145,12 +148,15 @@ class OwnResponseView(APIView):
             self._body(response), status=status.HTTP_201_CREATED if create else status.HTTP_200_OK
         )
 
+    @extend_schema(request=ResponseSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, pk: int) -> Response:
         return self._write(request, pk, create=True)
 
+    @extend_schema(request=ResponseSerializer, responses=OpenApiTypes.OBJECT)
     def put(self, request: Request, pk: int) -> Response:
         return self._write(request, pk, create=False)
 
+    @extend_schema(request=ResponseSerializer, responses=OpenApiTypes.OBJECT)
     def patch(self, request: Request, pk: int) -> Response:
         return self._write(request, pk, create=False)
 
@@ -159,6 +165,10 @@ class InboundQuestionSerializer(serializers.ModelSerializer):
     asked_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     asked_of = serializers.SlugRelatedField(slug_field="username", read_only=True)
     matched_rule = serializers.SerializerMethodField()
+    # Blank until a person overrides the classifier: say so in the schema ("" is not one of the categories).
+    override_category = serializers.ChoiceField(
+        choices=Category.choices[:3], allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = InboundQuestion
@@ -256,6 +266,9 @@ class InboundQuestionViewSet(
         question.refresh_from_db()
         return Response(InboundQuestionSerializer(question).data)
 
+    @extend_schema(
+        request=None, responses=inline_serializer("ReclassifyAll", {"changed": serializers.IntegerField()})
+    )
     @action(detail=False, methods=["post"], url_path="reclassify")
     def reclassify_all(self, request: Request) -> Response:
         if not _is_ops(request):

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -57,6 +59,7 @@ class DigestListView(GenericAPIView):
     def get_queryset(self) -> Any:
         return selectors.published()
 
+    @extend_schema(responses=DigestSummarySerializer(many=True))
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -65,6 +68,7 @@ class DigestListView(GenericAPIView):
 class DigestDetailView(APIView):
     allowed_roles = READ_ROLES
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, period: str) -> Response:
         try:
             year, week = parse_period(period)
@@ -79,6 +83,7 @@ class DigestDetailView(APIView):
 class DigestLatestView(APIView):
     allowed_roles = READ_ROLES
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         digest = selectors.latest_published()
         if digest is None:
@@ -106,12 +111,15 @@ class SubscriptionView(APIView):
             "product_areas": [a.slug for a in sub.product_areas.all()] if sub else [],
         }
 
+    @extend_schema(responses=SubscriptionSerializer)
     def get(self, request: Request) -> Response:
         return Response(self._current(request))
 
+    @extend_schema(request=SubscriptionSerializer, responses=SubscriptionSerializer)
     def put(self, request: Request) -> Response:
         return self._write(request, partial=False)
 
+    @extend_schema(request=SubscriptionSerializer, responses=SubscriptionSerializer)
     def patch(self, request: Request) -> Response:
         return self._write(request, partial=True)
 
@@ -136,6 +144,7 @@ class RoadmapQuerySerializer(serializers.Serializer):
 class RoadmapView(APIView):
     allowed_roles = PILLAR_ROLES["roadmap"]
 
+    @extend_schema(parameters=[RoadmapQuerySerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         query = RoadmapQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

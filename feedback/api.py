@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -171,6 +173,7 @@ class FeedbackItemList(generics.ListCreateAPIView):
             .defer("raw", "search_vector")
         )
 
+    @extend_schema(request=ManualItemSerializer, responses={201: FeedbackItemSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = ManualItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -213,6 +216,12 @@ class ThemeSerializer(serializers.ModelSerializer):
 
     def validate_keywords(self, value: list[str]) -> list[str]:
         return rules.normalize_keywords(value)
+
+    def validate_name(self, value: str) -> str:
+        try:
+            return services.theme_name_clean(value, theme=self.instance)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["name"]) from exc
 
 
 class ThemeList(generics.ListCreateAPIView):
@@ -268,6 +277,12 @@ class ThemeTag(APIView):
     allowed_roles = CURATE_ROLES
     untag = False
 
+    @extend_schema(
+        request=ItemIdsSerializer,
+        responses=inline_serializer(
+            "TagResult", {"theme": serializers.IntegerField(), "changed": serializers.IntegerField()}
+        ),
+    )
     def post(self, request: Request, pk: int) -> Response:
         theme = get_object_or_404(Theme, pk=pk, merged_into__isnull=True)
         serializer = ItemIdsSerializer(data=request.data)
@@ -286,6 +301,7 @@ class ThemeMerge(APIView):
 
     allowed_roles = CURATE_ROLES
 
+    @extend_schema(request=MergeSerializer, responses=ThemeSerializer)
     def post(self, request: Request, pk: int) -> Response:
         survivor = get_object_or_404(Theme, pk=pk, merged_into__isnull=True)
         serializer = MergeSerializer(data=request.data)

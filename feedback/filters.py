@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from feedback import segments
 from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, Theme
+from productops.validation import MAX_ID, validate_date_in_range
 
 DAY_PRESETS = [("", "Any time"), ("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
 
@@ -41,7 +42,7 @@ class CutForm(forms.Form):
     theme = forms.ModelChoiceField(
         required=False, queryset=Theme.objects.filter(merged_into__isnull=True), label="Theme"
     )
-    account = forms.IntegerField(required=False, min_value=1, label="Account id")
+    account = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Account id")
     owner = OwnerChoiceField(
         required=False,
         empty_label="Any owner",
@@ -52,13 +53,21 @@ class CutForm(forms.Form):
         label="Owner CSM",
     )
     days = forms.ChoiceField(required=False, choices=DAY_PRESETS, label="When")
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
+    )  # fmt: skip
     q = forms.CharField(required=False, max_length=200, label="Search", strip=True)
     sort = forms.ChoiceField(
         required=False, choices=[("", "Newest first"), ("relevance", "Most relevant")], label="Order"
     )
-    page = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -23,13 +23,14 @@ class ThemeForm(forms.Form):
         self.theme = theme
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        clash = Theme.objects.filter(name__iexact=name)
-        if self.theme:
-            clash = clash.exclude(pk=self.theme.pk)
-        if clash.exists():
-            raise forms.ValidationError("Another theme already has this name.")
-        return name
+        from django.core.exceptions import ValidationError
+
+        from feedback.services import theme_name_clean
+
+        try:
+            return theme_name_clean(self.cleaned_data["name"], theme=self.theme)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["name"]) from exc
 
     def clean_keywords(self) -> list[str]:
         return rules.normalize_keywords(self.cleaned_data.get("keywords") or "")

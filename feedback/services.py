@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -135,10 +136,28 @@ def _enqueue_retag(theme_id: int) -> None:
     dispatch.on_commit(dispatch.RETAG_THEME, theme_id)
 
 
+THEME_NAME_TAKEN = "Another theme already has this name."
+
+
+def theme_name_clean(name: str, *, theme: Theme | None = None) -> str:
+    """The one rule for theme names, for the form, the API and the services: trimmed, and unique regardless of
+    case ("Reporting" and "reporting" are one theme). Raises ValidationError naming `name`."""
+    name = " ".join(str(name).split())
+    if not name:
+        raise ValidationError({"name": "Enter a name."})
+    clash = Theme.objects.filter(name__iexact=name)
+    if theme is not None:
+        clash = clash.exclude(pk=theme.pk)
+    if clash.exists():
+        raise ValidationError({"name": THEME_NAME_TAKEN})
+    return name
+
+
 @transaction.atomic
 def theme_create(
     *, name: str, user: Any, description: str = "", keywords: list[str] | str = (), status: str = "active"
 ) -> Theme:
+    name = theme_name_clean(name)
     theme = Theme.objects.create(
         name=name,
         slug=_unique_slug(name),
@@ -166,6 +185,8 @@ def theme_update(*, theme: Theme, user: Any, **changes: Any) -> Theme:
     """Change name, description, status or keywords. A rule change re-tags the whole store in the background."""
     if "keywords" in changes:
         changes["keywords"] = rules.normalize_keywords(changes["keywords"])
+    if "name" in changes:
+        changes["name"] = theme_name_clean(changes["name"], theme=theme)
     before = {field: getattr(theme, field) for field in changes}
     for field, value in changes.items():
         setattr(theme, field, value)

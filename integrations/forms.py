@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from feedback.models import Theme, ThemeStatus
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class CsvUploadForm(forms.Form):
@@ -13,8 +12,9 @@ class CsvUploadForm(forms.Form):
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB; split it.")
+        limit = settings.CSV_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB; split it.")
         return upload
 
 

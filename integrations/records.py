@@ -180,17 +180,25 @@ def newest_wins(
 def parse_timestamp(value: Any, *, field_name: str) -> datetime:
     """ISO-8601 strings (with Z or offset) and unix epoch seconds, as vendors send both. Naive means UTC."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz=UTC)
+        return _from_epoch(value, field_name)
     if isinstance(value, str) and value.strip():
         text = value.strip()
         if text.isdigit():
-            return datetime.fromtimestamp(int(text), tz=UTC)
+            return _from_epoch(int(text[:20]), field_name)
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError as exc:
             raise Rejected(f"{field_name} is not a date: {value!r}") from exc
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise Rejected(f"{field_name} is missing")
+
+
+def _from_epoch(seconds: float, field_name: str) -> datetime:
+    # 1e300, NaN and inf are numbers JSON (or Python's parser) lets through, but no date.
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise Rejected(f"{field_name} is not a date: {seconds!r}") from exc
 
 
 def require(raw: Mapping[str, Any], key: str) -> Any:

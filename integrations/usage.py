@@ -5,13 +5,14 @@ Stored by the same engine and the one UsageMetric upsert (integrations.store.usa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from integrations import engine
 from integrations.models import SyncRun
-from integrations.nps.mapping import on_line, read_csv
+from integrations.nps.mapping import check_row, on_line, read_csv
 from integrations.records import AccountRef, Rejected, UsageRecord
 
 USAGE_CSV_COLUMNS = ("account_external_id", "metric", "date", "value")
@@ -28,6 +29,7 @@ class UsageCsv:
 
     def map_record(self, raw: Mapping[str, Any]) -> UsageRecord:
         try:
+            check_row(raw)
             return _usage(raw)
         except Rejected as exc:
             raise on_line(raw, exc) from exc
@@ -48,6 +50,8 @@ def _usage(row: Mapping[str, Any]) -> UsageRecord:
         value = float(str(row.get("value") or "").strip())
     except ValueError as exc:
         raise Rejected(f"value must be a number, got {row.get('value')!r}") from exc
+    if not math.isfinite(value):
+        raise Rejected(f"value must be a finite number, got {row.get('value')!r}")
     # The column holds a Salesforce id or a domain: either may match (an empty one never does).
     return UsageRecord(
         account=AccountRef(salesforce_id=ref, domain=ref), metric=name[:64], day=day, value=value,

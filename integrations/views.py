@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from integrations.tasks import sync_vendor
 from integrations.usage import import_usage_csv
 from productops.navigation import PILLAR_ROLES
 from productops.roles import role_required
+from uploads.services import csv_import_enqueue
 
 PRODUCT_OPS = PILLAR_ROLES["integrations"]
 
@@ -92,7 +94,16 @@ def map_blocker(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.CSV_IMPORT_INLINE_BYTES:
+            csv_import_enqueue(
+                kind=form.cleaned_data["kind"], data=upload.read(), filename=upload.name, user=request.user
+            )
+            messages.info(
+                request, f"{upload.name} is being imported in the background: progress below the upload form."
+            )
+            return redirect("integrations:index")
+        data = upload.read()
         importer = import_nps_csv if form.cleaned_data["kind"] == "nps" else import_usage_csv
         try:
             run = importer(data)

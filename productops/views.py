@@ -19,6 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def whoami(request: HttpRequest) -> HttpResponse:
+    """The smallest login-required page: who the session belongs to. The load benchmark's yardstick."""
+    return HttpResponse(request.user.get_username(), content_type="text/plain; charset=utf-8")
+
+
+@login_required
 def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "no_role.html", status=403)
 
@@ -36,3 +42,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """API clients get JSON for a path that matches nothing (e.g. a negative id), as for every other API error."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found as html_page_not_found
+
+    return html_page_not_found(request, exception)

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -42,6 +43,13 @@ class ReleaseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["checklist_opened_at"]
 
+    def validate_launch_date(self, value: Any) -> Any:
+        try:
+            services.validate_launch_date(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["launch_date"]) from exc
+        return value
+
     def validate_pm_owner(self, user: Any) -> Any:
         if not user.groups.filter(name=Role.PM).exists():
             raise serializers.ValidationError(f"{user.username} is not a PM.")
@@ -49,8 +57,8 @@ class ReleaseSerializer(serializers.ModelSerializer):
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ChecklistItem
@@ -68,6 +76,31 @@ class TickSerializer(serializers.Serializer):
 class ItemUpdateSerializer(serializers.Serializer):
     owner = serializers.CharField(required=False, max_length=150)
     due_date = serializers.DateField(required=False)
+
+
+class ReadinessSummarySerializer(serializers.Serializer):
+    """Documents the readiness summary's shape for the schema."""
+
+    release = serializers.IntegerField()
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    due_within_week = serializers.IntegerField()
+    days_to_launch = serializers.IntegerField()
+    risk = serializers.CharField()
+    risk_score = serializers.IntegerField()
+    headline = serializers.CharField()
+    categories = inline_serializer(
+        "ReadinessCategory",
+        {
+            "category": serializers.CharField(),
+            "done": serializers.IntegerField(),
+            "total": serializers.IntegerField(),
+            "percent": serializers.IntegerField(),
+        },
+        many=True,
+    )
 
 
 class ReleaseViewSet(viewsets.ModelViewSet):
@@ -93,6 +126,8 @@ class ReleaseViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer: ReleaseSerializer) -> None:
         release = serializer.instance
+        if services.is_frozen(release):
+            raise PermissionDenied(services.FROZEN)
         data = dict(serializer.validated_data)
         themes, launch_date = data.pop("themes", None), data.pop("launch_date", release.launch_date)
         for field_name, value in data.items():
@@ -101,6 +136,12 @@ class ReleaseViewSet(viewsets.ModelViewSet):
             release=release, launch_date=launch_date, actor=self.request.user, themes=themes
         )
 
+    def perform_destroy(self, instance: Release) -> None:
+        if services.is_frozen(instance):
+            raise PermissionDenied(services.FROZEN)
+        instance.delete()
+
+    @extend_schema(responses=ReadinessSummarySerializer)
     @action(detail=True, methods=["get"])
     def readiness(self, request: Request, pk: str | None = None) -> Response:
         release = self.get_object()
@@ -125,6 +166,11 @@ class ReleaseViewSet(viewsets.ModelViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("release", int, description="Only this release's items.")]
+    )
+)
 class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Read for every readiness role; tick / untick for owners, their role, CSMs and Product Ops."""
 
@@ -152,16 +198,19 @@ class ChecklistItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             raise _as_drf_error(exc) from exc
         return Response(ChecklistItemSerializer(item).data)
 
+    @extend_schema(request=TickSerializer, responses=ChecklistItemSerializer)
     @action(detail=True, methods=["post"])
     def tick(self, request: Request, pk: str | None = None) -> Response:
         payload = TickSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._run(services.item_tick, evidence_url=payload.validated_data.get("evidence_url", ""))
 
+    @extend_schema(request=None, responses=ChecklistItemSerializer)
     @action(detail=True, methods=["post"])
     def untick(self, request: Request, pk: str | None = None) -> Response:
         return self._run(services.item_untick)
 
+    @extend_schema(request=ItemUpdateSerializer, responses=ChecklistItemSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         payload = ItemUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

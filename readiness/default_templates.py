@@ -77,7 +77,7 @@ MAJOR = [
         "enablement",
         "CSM",
         10,
-        False,
+        True,  # the recording or slides: training is done when others can take it too
     ),
     (
         "Draft the customer announcement",

@@ -77,7 +77,7 @@ def seed_readiness_demo(*, anchor: date) -> int:
     """Create the demo releases relative to `anchor`. Returns how many were made."""
     users = get_user_model().objects
     pm = users.get(username="pm")
-    csm = users.get(username="csm")
+    ops = users.get(username="productops")
     themes = {theme.name: theme for theme in Theme.objects.all()}
     for name, tier, days, theme_names, done, change in RELEASES:
         launch = anchor + timedelta(days=days)
@@ -93,7 +93,8 @@ def seed_readiness_demo(*, anchor: date) -> int:
         services.checklist_open(release=release, actor=pm)
         for item in ChecklistItem.objects.filter(release=release).order_by("due_date", "position")[:done]:
             evidence = "https://docs.example.com/readiness/evidence" if item.needs_evidence else ""
-            services.item_tick(item=item, actor=pm if item.owner_role == "PM" else csm, evidence_url=evidence)
+            # ticked by whoever may tick it (its owner; Product Ops for an unowned item), as the rules require
+            services.item_tick(item=item, actor=item.owner or ops, evidence_url=evidence)
             # backdate the tick to when it plausibly happened, so the demo's history reads like a real one
             when = datetime.combine(min(item.due_date, anchor), time(15), tzinfo=UTC)
             ChecklistItem.objects.filter(pk=item.pk).update(done_at=when)
@@ -103,7 +104,7 @@ def seed_readiness_demo(*, anchor: date) -> int:
             release.save(update_fields=["status"])
         if name == "Reporting 2.0":
             FaqEntry.objects.bulk_create(
-                FaqEntry(release=release, question=q, answer=a, for_high_risk=high, position=n)
+                FaqEntry(release=release, question=q, answer=a, for_high_risk=high, position=n, author=pm)
                 for n, (q, a, high) in enumerate(FAQ)
             )
     return len(RELEASES)

@@ -44,6 +44,18 @@ class ReleaseForm(forms.ModelForm):
         self.fields["themes"].queryset = Theme.objects.order_by("name")
         self.fields["themes"].required = False
 
+    def clean_launch_date(self) -> Any:
+        from django.core.exceptions import ValidationError
+
+        from readiness.services import validate_launch_date
+
+        launch_date = self.cleaned_data["launch_date"]
+        try:
+            validate_launch_date(launch_date)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["launch_date"]) from exc
+        return launch_date
+
 
 class TickForm(forms.Form):
     evidence_url = forms.URLField(required=False, max_length=500, assume_scheme="https")

@@ -186,12 +186,39 @@ class FaqEntry(models.Model):
         help_text="Shown in the high-risk accounts section of the kit.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["release", "position", "id"]
 
     def __str__(self) -> str:
         return self.question
+
+
+class FaqEvent(models.Model):
+    """Every FAQ change, kept after the entry itself is gone: who added or removed what, and when."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", "added"
+        REMOVED = "removed", "removed"
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="faq_events")
+    entry = models.ForeignKey(
+        FaqEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    question = models.CharField(max_length=300)
+    answer = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.question[:40]}"
 
 
 class ReminderSent(models.Model):

@@ -12,6 +12,7 @@ from django.db.models.functions import RowNumber
 
 from feedback import segments
 from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, UsageMetric
+from feedback.permissions import can_read_feedback
 from readiness.models import Category, ChecklistItem, ItemEvent, Release, ReleaseStatus
 
 
@@ -204,8 +205,11 @@ def high_risk_accounts(
 ) -> HighRiskList:
     """Churn-risk or high-ARR accounts that gave feedback on the release's themes, with what they said.
 
-    The viewer's own accounts come first, then by churn risk and ARR; `limit` keeps the kit readable.
+    The viewer's own accounts come first, then by churn risk and ARR; `limit` keeps the kit readable. What they
+    said is left out for a viewer who may not read verbatims (feedback.permissions.can_read_feedback).
     """
+    if user is not None and not can_read_feedback(user):
+        quotes_per_account = 0
     high_arr = segments.arr_tiers()[-1][2]
     risky = (
         Account.objects.filter(segments.account_q("churn_risk") | Q(arr__gte=high_arr))
@@ -224,7 +228,7 @@ def high_risk_accounts(
         .filter(rank__lte=quotes_per_account)
         .order_by("account_id", "rank")
     )
-    for item in latest_per_account:
+    for item in latest_per_account if quotes_per_account else ():
         quotes.setdefault(item.account_id, []).append(item)
     rows = []
     for account in accounts:

@@ -23,6 +23,7 @@ from readiness.models import (
     ChecklistItem,
     ChecklistTemplate,
     FaqEntry,
+    FaqEvent,
     ItemEvent,
     ProductArea,
     Release,
@@ -33,6 +34,30 @@ from readiness.models import (
 )
 
 Event = ItemEvent.Action
+
+
+# A launch date outside these years is a typo (year 1, year 20260), and due dates computed from it would overflow.
+EARLIEST_LAUNCH = date(2000, 1, 1)
+LATEST_LAUNCH = date(2100, 12, 31)
+FROZEN = "This release has launched: its checklist, FAQ and details are frozen."
+
+
+def validate_launch_date(launch_date: date) -> None:
+    """The one rule for launch dates, used by the form, the API serializer and the services."""
+    if not EARLIEST_LAUNCH <= launch_date <= LATEST_LAUNCH:
+        raise ValidationError(
+            {"launch_date": f"Enter a launch date between {EARLIEST_LAUNCH.year} and {LATEST_LAUNCH.year}."}
+        )
+
+
+def is_frozen(release: Release) -> bool:
+    """Launched releases are history: nothing on them changes any more."""
+    return release.status == ReleaseStatus.LAUNCHED
+
+
+def _check_not_frozen(release: Release) -> None:
+    if is_frozen(release):
+        raise PermissionDenied(FROZEN)
 
 
 def templates_ensure_defaults() -> None:
@@ -59,6 +84,8 @@ def default_owner(*, release: Release, owner_role: str) -> Any:
 def checklist_open(*, release: Release, actor: Any = None) -> list[ChecklistItem]:
     """Open the release's checklist from its tier's template: due dates from offsets, owners by role."""
     release = Release.objects.select_for_update().get(pk=release.pk)
+    _check_not_frozen(release)
+    validate_launch_date(release.launch_date)
     if release.checklist.exists():
         raise ValidationError("The checklist for this release is already open.")
     template = ChecklistTemplate.objects.filter(tier=release.tier).first()
@@ -129,6 +156,9 @@ def release_save(
     release_set_launch_date so the checklist's open due dates follow it.
     """
     is_new = release.pk is None
+    validate_launch_date(launch_date)
+    if not is_new:
+        _check_not_frozen(Release.objects.select_for_update().get(pk=release.pk))
     if is_new:
         release.launch_date = launch_date
     release.save()
@@ -143,6 +173,7 @@ def release_save(
 @transaction.atomic
 def release_set_launch_date(*, release: Release, launch_date: date, actor: Any) -> int:
     """Move the launch; open items' due dates move by the same number of days. Returns how many moved."""
+    validate_launch_date(launch_date)
     shift = launch_date - release.launch_date
     release.launch_date = launch_date
     release.save(update_fields=["launch_date", "updated_at"])
@@ -183,16 +214,23 @@ def release_account_remove(*, release: Release, account_id: int) -> None:
 
 
 def can_tick(user: Any, item: ChecklistItem) -> bool:
-    """Owners, holders of the item's role, CSMs and Product Ops tick items; Sales and CPO only read."""
-    if item.owner_id is not None and item.owner_id == user.pk:
-        return True
+    """Who may tick or untick an item (README, "Launch readiness", rules): its owner; anyone holding its role while
+    it has no owner; Product Ops, who run the process. Nobody once the release has launched (checked by callers
+    that hold the release: _check_can_tick and the release page)."""
     roles = user_roles(user)
-    return bool({Role.CSM, Role.PRODUCT_OPS} & roles) or item.owner_role in {r.value for r in roles}
+    if Role.PRODUCT_OPS in roles:
+        return True
+    if item.owner_id is not None:
+        return item.owner_id == user.pk
+    return item.owner_role in {r.value for r in roles}
 
 
 def _check_can_tick(user: Any, item: ChecklistItem) -> None:
+    _check_not_frozen(item.release)
     if not can_tick(user, item):
-        raise PermissionDenied("Only the item's owner, its role, CSMs or Product Ops can change it.")
+        raise PermissionDenied(
+            "Only the item's owner (or, while it has none, its role) and Product Ops can change it."
+        )
 
 
 def _clean_url(url: str) -> str:
@@ -204,8 +242,8 @@ def _clean_url(url: str) -> str:
 
 @transaction.atomic
 def item_tick(*, item: ChecklistItem, actor: Any, evidence_url: str = "") -> ChecklistItem:
+    item = ChecklistItem.objects.select_for_update().select_related("release").get(pk=item.pk)
     _check_can_tick(actor, item)
-    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     try:
         evidence = _clean_url(evidence_url) or item.evidence_url
     except ValidationError as exc:
@@ -226,8 +264,8 @@ def item_tick(*, item: ChecklistItem, actor: Any, evidence_url: str = "") -> Che
 
 @transaction.atomic
 def item_untick(*, item: ChecklistItem, actor: Any) -> ChecklistItem:
+    item = ChecklistItem.objects.select_for_update().select_related("release").get(pk=item.pk)
     _check_can_tick(actor, item)
-    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     if not item.is_done:
         return item
     item.done_at = None
@@ -244,10 +282,17 @@ def item_update(
     """Change an item's owner or due date (PM and Product Ops). Errors name the field."""
     if not has_any_role(actor, [Role.PM, Role.PRODUCT_OPS]):
         raise PermissionDenied("Only PMs and Product Ops change owners and due dates.")
+    item = ChecklistItem.objects.select_for_update().select_related("release").get(pk=item.pk)
+    _check_not_frozen(item.release)
     if owner_username is not None:
         owner = get_user_model().objects.filter(username=owner_username, is_active=True).first()
         if owner is None:
             raise ValidationError({"owner": f"There is no active user called {owner_username!r}."})
+        if not has_any_role(owner, [Role(item.owner_role)]):
+            # An owner who does not hold the item's role could tick it without being allowed to (e.g. Sales).
+            raise ValidationError(
+                {"owner": f"{owner.username} does not hold the item's role ({item.owner_role})."}
+            )
         if owner.pk != item.owner_id:
             ItemEvent.objects.create(item=item, actor=actor, action=Event.OWNER, detail=f"→ {owner.username}")
             item.owner = owner
@@ -308,20 +353,62 @@ def _send_reminder(owner: Any, items: list[ChecklistItem], today: date) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [owner.email or f"{owner.username}@localhost"])
 
 
+FAQ_ROLES = frozenset({Role.PM, Role.PRODUCT_OPS, Role.CSM})
+
+
+def can_add_faq(user: Any, release: Release) -> bool:
+    """PMs, Product Ops and CSMs add FAQ entries, until the release launches."""
+    return not is_frozen(release) and has_any_role(user, FAQ_ROLES)
+
+
+def can_remove_faq(user: Any, entry: FaqEntry, release: Release) -> bool:
+    """An entry is removed by whoever wrote it, the release's PM, or Product Ops; never after launch."""
+    if is_frozen(release):
+        return False
+    if has_any_role(user, [Role.PRODUCT_OPS]) or release.pm_owner_id == user.pk:
+        return True
+    return entry.author_id is not None and entry.author_id == user.pk
+
+
 @transaction.atomic
-def faq_add(*, release: Release, question: str, answer: str, for_high_risk: bool = False) -> FaqEntry:
+def faq_add(
+    *, release: Release, question: str, answer: str, for_high_risk: bool = False, actor: Any = None
+) -> FaqEntry:
+    if actor is not None and not can_add_faq(actor, release):
+        raise PermissionDenied(FROZEN if is_frozen(release) else "Your role may not edit the FAQ.")
     # New entries go last so the FAQ reads in the order people wrote it.
-    return FaqEntry.objects.create(
+    entry = FaqEntry.objects.create(
         release=release,
         question=question,
         answer=answer,
         for_high_risk=for_high_risk,
         position=release.faq.count(),
+        author=actor,
     )
+    FaqEvent.objects.create(
+        release=release,
+        entry=entry,
+        actor=actor,
+        action=FaqEvent.Action.ADDED,
+        question=question,
+        answer=answer,
+    )
+    return entry
 
 
 @transaction.atomic
-def faq_remove(*, entry: FaqEntry) -> None:
+def faq_remove(*, entry: FaqEntry, actor: Any = None) -> None:
+    release = entry.release
+    if actor is not None and not can_remove_faq(actor, entry, release):
+        raise PermissionDenied(
+            FROZEN
+            if is_frozen(release)
+            else "Only the entry's author, the release's PM or Product Ops remove it."
+        )
+    FaqEvent.objects.create(
+        release=release, entry=None, actor=actor, action=FaqEvent.Action.REMOVED,
+        question=entry.question, answer=entry.answer,
+    )  # fmt: skip
     entry.delete()
 
 

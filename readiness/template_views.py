@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from productops.roles import Role, has_any_role, role_required
+from productops.validation import parse_id
 from readiness.forms import TemplateItemForm
 from readiness.models import ChecklistTemplate, TemplateItem
 
@@ -20,7 +21,7 @@ def templates_index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not has_any_role(request.user, [Role.PRODUCT_OPS]):
             raise PermissionDenied("Only Product Ops edits templates.")
-        form_template = get_object_or_404(ChecklistTemplate, pk=request.POST.get("template"))
+        form_template = get_object_or_404(ChecklistTemplate, pk=parse_id(request.POST.get("template")) or 0)
         form = TemplateItemForm(request.POST)
         if form.is_valid():
             item = form.save(commit=False)

@@ -10,9 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from feedback.permissions import can_read_feedback
 from feedback.selectors import accounts_matching
 from productops.navigation import PILLAR_ROLES
 from productops.roles import Role, has_any_role, role_required
+from productops.validation import parse_id
 from readiness import selectors, services
 from readiness.forms import AddAccountForm, FaqForm, ReleaseForm, TickForm
 from readiness.models import Category, ChecklistItem, FaqEntry, Release
@@ -46,7 +48,11 @@ def _release_context(
         "by_category": [(label, group) for label, group in by_category if group],
         "today": today,
         "window_days": settings.READINESS_WINDOW_DAYS,
-        "can_tick": {item.pk: services.can_tick(request.user, item) for item in items},
+        "can_tick": {
+            item.pk: not services.is_frozen(release) and services.can_tick(request.user, item)
+            for item in items
+        },
+        "frozen": services.is_frozen(release),
         "tick_errors": tick_errors or {},
         "can_edit": has_any_role(request.user, EDIT_ROLES),
         "history": selectors.release_history(release),
@@ -128,9 +134,15 @@ def release_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         saved = form.save(commit=False)
         if old_launch is not None:
             saved.launch_date = old_launch  # the service moves it, so open due dates move with it
-        moved = services.release_save(
-            release=saved, launch_date=new_launch, actor=request.user, themes=form.cleaned_data["themes"]
-        )
+        try:
+            moved = services.release_save(
+                release=saved, launch_date=new_launch, actor=request.user, themes=form.cleaned_data["themes"]
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return render(
+                request, "readiness/release_form.html", {"form": form, "release": release}, status=400
+            )
         if old_launch is not None and new_launch != old_launch:
             messages.info(request, f"Launch moved to {new_launch}; {moved} open due dates moved with it.")
         messages.success(request, f"Saved {saved.name}.")
@@ -146,12 +158,15 @@ def release_accounts(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "refresh":
         count = services.release_refresh_affected_accounts(release=release)
         messages.success(request, f"{count} accounts gave feedback on the linked themes.")
-    elif action == "remove" and str(request.POST.get("account", "")).isdigit():
-        services.release_account_remove(release=release, account_id=int(request.POST["account"]))
+    elif action == "remove" and parse_id(request.POST.get("account")):
+        services.release_account_remove(release=release, account_id=parse_id(request.POST["account"]))
     elif action == "add":
-        name = AddAccountForm(request.POST).data.get("name", "").strip()
-        matches = accounts_matching(name, limit=1)
-        if not matches:
+        form = AddAccountForm(request.POST)
+        name = form.cleaned_data["name"].strip() if form.is_valid() else ""
+        matches = accounts_matching(name, limit=1) if name else []
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("name", ["Enter an account name."])))
+        elif not matches:
             messages.error(
                 request, f"No account is called {name!r} (use its exact name, domain or Salesforce id)."
             )
@@ -164,17 +179,21 @@ def release_accounts(request: HttpRequest, pk: int) -> HttpResponse:
 def kit(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release(pk)
     form = FaqForm()
-    can_edit_faq = has_any_role(request.user, FAQ_ROLES)
+    can_edit_faq = services.can_add_faq(request.user, release)
     if request.method == "POST":
         if not can_edit_faq:
-            raise PermissionDenied("Your role may not edit the FAQ.")
+            raise PermissionDenied(
+                services.FROZEN if services.is_frozen(release) else "Your role may not edit the FAQ."
+            )
         form = FaqForm(request.POST)
         if form.is_valid():
-            services.faq_add(release=release, **form.cleaned_data)
+            services.faq_add(release=release, actor=request.user, **form.cleaned_data)
             messages.success(request, "Added to the FAQ.")
             return redirect("readiness:kit", pk=pk)
     faq = list(release.faq.all())
     context = {
+        "removable_faq": {entry.pk for entry in faq if services.can_remove_faq(request.user, entry, release)},
+        "faq_history": list(release.faq_events.select_related("actor")[:20]),
         "release": release,
         "faq": [entry for entry in faq if not entry.for_high_risk],
         "high_risk_faq": [entry for entry in faq if entry.for_high_risk],
@@ -182,6 +201,7 @@ def kit(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts_by_owner": selectors.affected_accounts_by_owner(release),
         "form": form,
         "can_edit_faq": can_edit_faq,
+        "can_read_feedback": can_read_feedback(request.user),
         "can_edit": has_any_role(request.user, EDIT_ROLES),
         "add_account_form": AddAccountForm(),
     }
@@ -191,7 +211,7 @@ def kit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*FAQ_ROLES)
 def faq_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(FaqEntry, pk=pk)
-    services.faq_remove(entry=entry)
+    entry = get_object_or_404(FaqEntry.objects.select_related("release"), pk=pk)
+    services.faq_remove(entry=entry, actor=request.user)
     messages.success(request, "Removed from the FAQ.")
     return redirect("readiness:kit", pk=entry.release_id)

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -77,6 +79,7 @@ class InsightReportView(APIView):
 
     allowed_roles = REPORT_ROLES
 
+    @extend_schema(parameters=[InsightQuerySerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         query = InsightQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -88,6 +91,7 @@ class SavedInsightReportView(APIView):
 
     allowed_roles = REPORT_ROLES
 
+    @extend_schema(parameters=[WeightsSerializer], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, pk: int) -> Response:
         saved = get_object_or_404(SavedInsightReport, pk=pk)
         weights = None

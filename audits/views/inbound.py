@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from audits import inbound_selectors, inbound_services
@@ -110,8 +111,12 @@ def inbound_override(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "audits:inbound")
+    # `next` is where the form came from: a local path only (not a view name to reverse, not another site).
+    target = request.POST.get("next", "")
+    local = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    )
+    return redirect(target if local else "audits:inbound")
 
 
 def _rules_page(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from itertools import chain, islice
 from math import ceil
 from typing import Any
 
@@ -21,6 +22,7 @@ from feedback.models import Account, FeedbackItem, Source, Theme
 from feedback.permissions import CURATE_ROLES, READ_ROLES
 from feedback.segments import segments
 from productops.roles import has_any_role, role_required
+from productops.validation import parse_id, parse_ids
 
 TEMPLATE = "feedback/dashboard.html"
 
@@ -135,7 +137,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     cut, form = parse_cut(request.GET)
     if form.errors:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
-    response = StreamingHttpResponse(csv_rows(cut), content_type="text/csv; charset=utf-8")
+    rows = csv_rows(cut)
+    # The header and the first rows are produced here, inside the view: a query that fails does so as an error
+    # response, not as a file cut off after its header once the 200 has been sent.
+    first = [next(rows), *islice(rows, 1)]
+    response = StreamingHttpResponse(chain(first, rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="feedback-{stamp}.csv"'
     return response
@@ -145,8 +151,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @role_required(*CURATE_ROLES)
 def bulk_tag(request: HttpRequest) -> HttpResponse:
     """Tag or untag the selected items by hand. The filter state rides along in the query string."""
-    theme = get_object_or_404(Theme, pk=request.POST.get("theme") or 0, merged_into__isnull=True)
-    item_ids = [int(value) for value in request.POST.getlist("item") if value.isdigit()]
+    theme = get_object_or_404(Theme, pk=parse_id(request.POST.get("theme")) or 0, merged_into__isnull=True)
+    item_ids = parse_ids(request.POST.getlist("item"))
     action = request.POST.get("action")
     if not item_ids:
         messages.warning(request, "Select at least one item first.")

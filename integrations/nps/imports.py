@@ -6,10 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from integrations import engine
+from integrations.guard import MAPPING_ERRORS, check_feedback, check_raw
 from integrations.models import SyncRun
 from integrations.nps.mapping import (
+    BAD_ROW,
     LINE,
     NPS_CSV_COLUMNS,
+    check_row,
     csv_key,
     delighted_id,
     map_csv_row,
@@ -18,6 +21,7 @@ from integrations.nps.mapping import (
     read_csv,
 )
 from integrations.records import FeedbackRecord, Rejected, payload_id
+from productops.bulk import strip_nul
 
 
 class NpsWebhook:
@@ -33,7 +37,18 @@ class NpsWebhook:
     def map_record(self, raw: Mapping[str, Any]) -> FeedbackRecord:
         if not isinstance(raw, Mapping):
             raise Rejected("a response must be a JSON object")
-        return map_delighted(raw)
+        # A shape the mapper does not expect (a list where an object belongs, 1e300 for a date, nesting a thousand
+        # deep) is this response's reject, not the batch's failure (integrations/guard.py).
+        try:
+            check_row(raw)
+            check_raw(raw)
+            return check_feedback(map_delighted(raw))
+        except MAPPING_ERRORS as exc:
+            raise (
+                exc
+                if isinstance(exc, Rejected)
+                else Rejected(f"cannot be read ({type(exc).__name__}: {exc})")
+            ) from exc
 
 
 class NpsCsv:
@@ -51,14 +66,27 @@ class NpsCsv:
 
     def map_record(self, raw: Mapping[str, Any]) -> FeedbackRecord:
         try:
-            return map_csv_row(raw)
+            check_row(raw)
+            return check_feedback(map_csv_row(raw))
         except Rejected as exc:
             raise on_line(raw, exc) from exc
 
 
 def import_nps_payload(payload: Mapping[str, Any] | list[Mapping[str, Any]]) -> SyncRun:
-    responses = payload if isinstance(payload, list) else [payload]
-    return engine.store_pushed(NpsWebhook(), responses, trigger="webhook")
+    responses = strip_nul(payload if isinstance(payload, list) else [payload])  # PostgreSQL text holds no NUL
+    return engine.store_pushed(NpsWebhook(), [_storable(raw) for raw in responses], trigger="webhook")
+
+
+def _storable(raw: Any) -> Any:
+    """A response PostgreSQL cannot keep as JSON (NaN, nesting past MAX_DEPTH) is kept as an excerpt, marked with
+    why, so its reject can be stored and read."""
+    try:
+        check_raw(raw)
+    except Rejected as exc:
+        if isinstance(raw, Mapping) or "JSON object" not in str(exc):
+            return {BAD_ROW: str(exc), "id": str(raw.get("id", ""))[:100] if isinstance(raw, Mapping) else "",
+                    "excerpt": repr(raw)[:2000]}  # fmt: skip
+    return raw
 
 
 def import_nps_csv(data: bytes) -> SyncRun:

@@ -15,6 +15,8 @@ from integrations.records import AccountRef, FeedbackRecord, Rejected, parse_tim
 
 NPS_CSV_COLUMNS = ("account_external_id", "respondent_email", "score", "comment", "responded_at")
 LINE = "_line"  # read_csv's note of a row's line number, for the reasons of rejects
+BAD_ROW = "_unreadable"  # read_csv's note that a row could not be read, and why
+CSV_FIELD_LIMIT = 65_536  # a longer field makes its row a reject
 
 
 def _score(value: Any) -> int:
@@ -103,14 +105,48 @@ def read_csv(data: bytes, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """Rows, each with its line number under LINE (the header is line 1). A missing column is an error for the whole
     file."""
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig").replace("\x00", "")  # PostgreSQL text cannot hold NUL
     except UnicodeDecodeError as exc:
         raise ValueError("The file is not UTF-8 text.") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        raise ValueError(f"The file has no readable header row. Expected: {', '.join(columns)}.") from exc
+    missing = [c for c in columns if c not in header]
     if missing:
         raise ValueError(f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(columns)}.")
-    return [{**row, LINE: number} for number, row in enumerate(reader, start=2)]
+    # One malformed row (more fields than the header, a field past csv's limit or ours) is that row's reject,
+    # marked under BAD_ROW for the mapper, never the whole file's failure.
+    rows: list[dict[str, Any]] = []
+    previous = reader.line_num
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.append({LINE: previous + 1, BAD_ROW: f"cannot be read as CSV ({exc})"})
+            previous = reader.line_num
+            continue
+        number, previous = previous + 1, reader.line_num
+        if not fields:
+            continue
+        if len(fields) > len(header):
+            rows.append({LINE: number, BAD_ROW: f"{len(fields)} fields where the header has {len(header)}"})
+        elif any(len(value) > CSV_FIELD_LIMIT for value in fields):
+            rows.append({LINE: number, BAD_ROW: f"a field is longer than {CSV_FIELD_LIMIT} characters"})
+        else:
+            rows.append(
+                {**dict(zip(header, fields + [""] * (len(header) - len(fields)), strict=True)), LINE: number}
+            )
+    return rows
+
+
+def check_row(row: Mapping[str, Any]) -> None:
+    """Raise the reject read_csv noted for a malformed row."""
+    if BAD_ROW in row:
+        raise Rejected(str(row[BAD_ROW]))
 
 
 def on_line(row: Mapping[str, Any], exc: Rejected) -> Rejected:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ from feedback.models import Account, FeedbackItem, Opportunity, OpportunityStatu
 from feedback.segments import segments_of
 from integrations.records import AccountRef, FeedbackRecord
 from integrations.store.accounts import resolve_accounts
-from productops.bulk import NULL, allocate_ids, copy_escape, copy_from, copy_value
+from productops.bulk import NULL, allocate_ids, copy_escape, copy_from, copy_json, copy_value
 
 # Only content changes count as an update: a re-sync of unchanged records writes nothing. Their fingerprint
 # (content_hash) is what a re-sync compares.
@@ -143,7 +142,7 @@ def prepare_feedback(records: Sequence[FeedbackRecord], *, cache: RunCache | Non
                 NULL if deal_id is None else str(deal_id),
                 record.kind, copy_escape(title), copy_escape(record.body), copy_escape(url), copy_escape(author),
                 record.occurred_at.isoformat(), NULL if record.nps_score is None else str(record.nps_score),
-                copy_escape(orjson.dumps(raw, default=str).decode()),
+                copy_json(raw),
             )
         )  # fmt: skip
         fingerprint = hashlib.blake2b(content.encode(), digest_size=16).hexdigest()

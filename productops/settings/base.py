@@ -18,6 +18,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Only behind a reverse proxy that sets them are X-Forwarded-Proto / X-Forwarded-For worth anything: served
+# directly (gunicorn exposed, as in docker-compose.yml), any client could send them. Off unless said so.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,6 +34,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "django_htmx",
     "template_partials",
     "productops",
@@ -39,19 +48,24 @@ INSTALLED_APPS = [
     "digest",
     "audits",
     "reports",
+    "uploads",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "productops.middleware.RejectNulInputMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "productops.middleware.LoginRequiredEverywhereMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "productops.urls"
@@ -107,15 +121,72 @@ STORAGES = {
 }
 
 REST_FRAMEWORK = {
-    # Basic first so an anonymous API call gets 401 with WWW-Authenticate rather than a bare 403.
+    # No Basic auth: it skips CSRF and makes browsers pop a password dialog. Scripts send a per-user token
+    # ("Authorization: Token <key>", created and revoked at /accounts/api-tokens/); the browser uses its session
+    # (with CSRF). Token first so an anonymous call gets 401 with `WWW-Authenticate: Token`, not a bare 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["productops.roles.HasAllowedRole"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "productops.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# The largest page an API list returns (?limit=); more is a 400 naming `limit`.
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)
+
+# --- API schema (drf-spectacular): /api/schema/ and Swagger UI at /api/docs/, assets from the sidecar package ----
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Product Ops portal API",
+    "DESCRIPTION": "Feedback, launch readiness and integrations. Authenticate with the session or "
+    "`Authorization: Token <key>` (create a token at /accounts/api-tokens/).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Completeness is a test (tests/hardening/test_api_contract.py), not a deploy check that fails on a warning.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "productops.api_docs.add_error_responses",
+    ],
+}
+
+# --- Login throttling (django-axes) --------------------------------------------------------------------------
+# Every password login (the login page, the admin's, anything calling authenticate()) goes through axes: after
+# AXES_FAILURE_LIMIT failures for one username from one address, that pair is refused for AXES_COOLOFF_MINUTES,
+# even with the right password. Keyed on the pair so a stranger cannot lock a colleague out from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "productops.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "productops.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "productops.security.client_ip"
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------------------------
+# No inline script anywhere: page data goes through json_script, code lives in static/js. Inline *styles* are
+# allowed (progress bars set a width; htmx and Swagger UI add style attributes), scripts are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # --- Celery ---------------------------------------------------------------------------------------------------
@@ -223,6 +294,12 @@ SYNC_STALE_MINUTES = env_int("SYNC_STALE_MINUTES", 60, minimum=5)
 # Shared secret for the signed NPS webhook (POST /api/v1/ingest/nps/); unset = the webhook refuses everything.
 NPS_WEBHOOK_SECRET = env_str("NPS_WEBHOOK_SECRET", "")
 NPS_WEBHOOK_MAX_AGE_SECONDS = env_int("NPS_WEBHOOK_MAX_AGE_SECONDS", 300, minimum=1)
+# The largest webhook body read; a larger Content-Length is a 413 before any byte of the body is read.
+# A CSV upload larger than this is imported by a Celery task with progress on the integrations page, not inside
+# the request (a 700,000-row file would outlive a 30 s worker timeout).
+CSV_IMPORT_INLINE_BYTES = env_int("CSV_IMPORT_INLINE_BYTES", 1024 * 1024, minimum=0)
+CSV_UPLOAD_MAX_BYTES = env_int("CSV_UPLOAD_MAX_BYTES", 100 * 1024 * 1024, minimum=1024)
+NPS_WEBHOOK_MAX_BYTES = env_int("NPS_WEBHOOK_MAX_BYTES", 1024 * 1024, minimum=1024)
 
 
 # One beat entry per enabled vendor: the same task, the vendor as its argument.
@@ -370,7 +447,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())

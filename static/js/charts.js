@@ -19,6 +19,7 @@
         plugins: { legend: { position: "bottom" } },
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
     }, extra || {}));
+    canvas.dataset.drawn = "1";  // lets browser tests wait for the chart without evaluating script strings
     return canvas._chart;
   }
   // Declarative charts: <canvas data-chart="line|bar|stackedBar" data-source="json-script-id">. Drawn on load and

@@ -50,7 +50,9 @@ def test_each_demo_user_logs_in_and_sees_the_layout_for_their_role(
 def test_trend_report_draws_a_chart(demo_data, login):
     page = login("cpo")
     # The CPO's landing is the trend overview (issue 13): its churn-signal chart draws the top three themes.
-    page.wait_for_function("document.getElementById('churn-chart')._chart !== undefined")
+    page.wait_for_selector(
+        "#churn-chart[data-drawn]"
+    )  # charts.js marks a drawn canvas (no eval under the CSP)
     datasets = page.evaluate("document.getElementById('churn-chart')._chart.data.datasets.length")
     assert datasets == 3
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from productops.roles import Role
 
@@ -28,15 +29,16 @@ def test_filters_swap_in_place_and_live_in_the_url(store, make_user, live_server
     assert stat(page) == "9"
     page.evaluate("window.__noReload = true")
     page.check("input[name=source][value=nps]")
-    page.wait_for_function("location.search.includes('source=nps')")
-    page.wait_for_function("document.querySelector('[data-testid=stat-items]').innerText === '3'")
+    # Locator assertions, not wait_for_function: that evaluates a string, which the CSP (no unsafe-eval) refuses.
+    page.wait_for_url(lambda url: "source=nps" in url)
+    expect(page.locator("[data-testid=stat-items]")).to_have_text("3")
     assert page.evaluate("window.__noReload") is True  # htmx swapped the results, no page load
     assert page.locator("canvas#dash-series").count() == 1
     page.check("input[name=segment][value=churn_risk]")
-    page.wait_for_function("document.querySelector('[data-testid=stat-items]').innerText === '1'")
+    expect(page.locator("[data-testid=stat-items]")).to_have_text("1")
     page.go_back()
-    page.wait_for_function("!location.search.includes('segment=')")
-    page.wait_for_function("document.querySelector('[data-testid=stat-items]').innerText === '3'")
+    page.wait_for_url(lambda url: "segment=" not in url)
+    expect(page.locator("[data-testid=stat-items]")).to_have_text("3")
 
 
 def test_the_page_works_without_javascript(store, make_user, live_server, browser):
