@@ -173,7 +173,7 @@ def aware_day(day: date) -> datetime:
 
 
 def search_query(text: str) -> SearchQuery:
-    # websearch syntax: quoted phrases, OR, -exclusion; stemmed with the same 'english' config as the trigger.
+    # websearch syntax: quoted phrases, OR, -exclusion; stemmed with the same 'english' config as the documents.
     return SearchQuery(text, search_type="websearch", config="english")
 
 
@@ -197,7 +197,7 @@ def items_for(cut: Cut) -> QuerySet[FeedbackItem]:
     if cut.end:
         qs = qs.filter(occurred_at__lt=aware_day(cut.end + timedelta(days=1)))
     if cut.q:
-        qs = qs.filter(search_vector=search_query(cut.q))
+        qs = qs.filter(fact__document=search_query(cut.q))  # the fact row's GIN index (feedback_itemfact)
     return qs
 
 
@@ -205,7 +205,7 @@ def ordered_items(cut: Cut) -> QuerySet[FeedbackItem]:
     """Items for display, newest first; by search rank (then newest) when searching with sort=relevance."""
     qs = items_for(cut)
     if cut.q and cut.sort == "relevance":
-        return qs.annotate(rank=SearchRank(F("search_vector"), search_query(cut.q))).order_by(
+        return qs.annotate(rank=SearchRank(F("fact__document"), search_query(cut.q))).order_by(
             "-rank", "-occurred_at", "-id"
         )
     return qs.order_by("-occurred_at", "-id")

@@ -245,10 +245,11 @@ def figures_from_items(cut: Cut, *, today: date | None = None, limit: int = TOP_
     }
 
 
-def page_ids(cut: Cut, *, offset: int, limit: int, from_facts: bool) -> list[int]:
-    """Ids of one page of the cut's items, newest first (`from_facts`: as `dashboard()` said it may)."""
+def page_ids(cut: Cut, *, offset: int, limit: int, from_facts: bool, total: int | None = None) -> list[int]:
+    """Ids of one page of the cut's items, newest first (`from_facts`: as `dashboard()` said it may; `total`: the
+    cut's item count, when known, helps choose the plan)."""
     if from_facts:
-        return fact_queries.page_ids(cut, offset=offset, limit=limit)
+        return fact_queries.page_ids(cut, offset=offset, limit=limit, total=total)
     rows = items_for(cut).order_by("-occurred_at", "-id").values_list("pk", flat=True)
     return list(rows[offset : offset + limit])
 
