@@ -22,6 +22,7 @@ from django.utils import timezone
 from feedback import facts
 from feedback.filters import Cut, aware_day
 
+PARALLEL = [("parallel_setup_cost", "0"), ("parallel_tuple_cost", "0.0001")]
 # Memory for the one statement of the item-fact plan (hash aggregates over up to a million narrow rows).
 WORK_MEM = "64MB"
 ALL_SOURCES = 0x7FFFFFFF
@@ -103,6 +104,7 @@ def _run(
     index_only: bool = False,
     big: bool = True,
     walk_time: bool = False,
+    parallel: bool = False,
     all_rows: bool = False,
 ) -> Any:
     """One statement with its own settings: more work_mem for its hash aggregates (`big`); with `index_only` the
@@ -110,6 +112,8 @@ def _run(
     planner underrates the index-only scan of a whole index); with `walk_time` the rows found by walking the time
     index newest first. Returns the first row, or every row with `all_rows`."""
     settings = [("work_mem", WORK_MEM)] if big else []
+    if parallel:
+        settings += PARALLEL
     if index_only or walk_time:
         settings += [("enable_seqscan", "off"), ("enable_bitmapscan", "off")]
     if not settings:  # the rollups are small tables: no settings to change
@@ -134,8 +138,9 @@ def _run(
         return result
 
 
-def rollup_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
-    """Summary, series, top themes and the blocked-deal accounts of an all-time broad cut, from the rollups."""
+def rollup_figures(cut: Cut, *, start: date, limit: int, deal_rows: int = 0) -> dict[str, Any]:
+    """Summary, series, top themes and the blocked-deal accounts of an all-time broad cut, from the rollups
+    (`deal_rows` is for the item-fact plan's signature: here the deals query reads the accounts itself)."""
     cls, cls_params = _class_filter(cut, "x")
     src, src_params = _sources(cut, "x")
     mask = facts.sources_mask(cut.sources) if cut.sources else ALL_SOURCES
@@ -228,7 +233,7 @@ def fact_where(cut: Cut) -> tuple[str, list[Any], str]:
     return " AND ".join(conds) or "TRUE", params, join
 
 
-def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
+def item_fact_figures(cut: Cut, *, start: date, limit: int, deal_rows: int) -> dict[str, Any]:
     """Every figure of the cut in one statement over feedback_itemfact: the cut's rows are selected once."""
     where, params, join = fact_where(cut)
     sql = f"""
@@ -258,32 +263,42 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
         accts AS (
             SELECT count(*) AS n, sum(arr) AS arr, count(*) FILTER (WHERE arr IS NULL) AS unknown FROM per_account
         ),
-        deal_accounts AS (
-            SELECT array_agg(account_id) AS ids FROM per_account
-            WHERE account_id IN ({BLOCKED_DEAL_ACCOUNTS})
-        ),
         series AS (
             SELECT json_agg(json_build_array(week, source, n)) AS rows FROM g WHERE grp = 3 AND week >= %s
+        ),
+        top AS MATERIALIZED (
+            SELECT per.theme_id, sum(per.n) AS items, count(per.account_id) AS accounts,
+                   coalesce(sum(acc.arr), 0)::text AS arr,
+                   count(acc.account_id) FILTER (WHERE acc.arr IS NULL) AS unknown
+            FROM (
+                SELECT th.theme_id, g.account_id, sum(g.n) AS n
+                FROM g CROSS JOIN unnest(g.theme_ids) AS th(theme_id) WHERE g.grp = 12 GROUP BY 1, 2
+            ) per LEFT JOIN per_account acc ON acc.account_id = per.account_id
+            GROUP BY per.theme_id ORDER BY items DESC, per.theme_id LIMIT %s
         ),
         themes AS (
             SELECT json_agg(json_build_array(theme_id, items, accounts, arr, unknown) ORDER BY items DESC, theme_id)
                 AS rows
-            FROM (
-                SELECT per.theme_id, sum(per.n) AS items, count(per.account_id) AS accounts,
-                       coalesce(sum(acc.arr), 0)::text AS arr,
-                       count(acc.account_id) FILTER (WHERE acc.arr IS NULL) AS unknown
-                FROM (
-                    SELECT th.theme_id, g.account_id, sum(g.n) AS n
-                    FROM g CROSS JOIN unnest(g.theme_ids) AS th(theme_id) WHERE g.grp = 12 GROUP BY 1, 2
-                ) per LEFT JOIN per_account acc ON acc.account_id = per.account_id
-                GROUP BY per.theme_id ORDER BY items DESC, per.theme_id LIMIT %s
-            ) t
+            FROM top
+        ),
+        -- The biggest open deals of the cut's accounts that the blocking themes block (the cut's theme, or its
+        -- top themes): the few the deals query can show (`deal_rows`, in its order), not thousands of accounts.
+        deals AS (
+            SELECT array_agg(id) AS ids FROM (
+                SELECT o.id FROM feedback_opportunity o JOIN per_account p ON p.account_id = o.account_id
+                WHERE o.status = 'open' AND EXISTS (
+                    SELECT 1 FROM feedback_opportunity_blocking_themes b WHERE b.opportunity_id = o.id
+                    AND b.theme_id = ANY(coalesce(%s::bigint[], (SELECT array_agg(theme_id) FROM top)))
+                )
+                ORDER BY o.amount DESC, o.id LIMIT %s
+            ) d
         )
-        SELECT counts.*, accts.n, accts.arr, accts.unknown, series.rows, themes.rows, deal_accounts.ids
-        FROM counts, accts, series, themes, deal_accounts
+        SELECT counts.*, accts.n, accts.arr, accts.unknown, series.rows, themes.rows, deals.ids
+        FROM counts, accts, series, themes, deals
     """
-    row = _run(sql, [*params, start, limit], index_only=not cut.q)
-    return _figures(row, deal_accounts=list(row[10] or []))
+    blockers = [cut.theme_id] if cut.theme_id else None
+    row = _run(sql, [*params, start, limit, blockers, deal_rows], index_only=not cut.q, parallel=bool(cut.q))
+    return {**_figures(row, deal_accounts=None), "deal_ids": list(row[10] or [])}
 
 
 def page_ids(cut: Cut, *, offset: int, limit: int, total: int | None = None) -> list[int]:
