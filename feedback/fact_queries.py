@@ -304,19 +304,34 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int, deal_rows: int) -> d
 def page_ids(cut: Cut, *, offset: int, limit: int, total: int | None = None) -> list[int]:
     """Ids of one page of the cut's items, newest first, from the narrow table (a sparse cut stays cheap).
 
-    A search's match count is misestimated (a phrase like "single sign-on": 55 rows expected, 38,626 found), and
-    the planner then reads every match to sort them. The figures already counted the cut (`total`): when the
-    matches are common enough that walking the time index newest first meets a page of them sooner than reading
-    them all (total^2 > rows needed x store size), walk it.
+    A search's matches are misestimated (a phrase like "single sign-on": 55 rows expected, 38,626 found), and the
+    planner then reads every match of the search words, whatever the other filters, to sort them. The figures already
+    counted the cut (`total`): when walking the time index newest first meets a page of them within WALK_ROWS rows
+    (matches spread evenly over the window), walk it.
     """
     where, params, join = fact_where(cut)
     sql = (
         f"SELECT f.item_id FROM feedback_itemfact f {join} WHERE {where} "
         "ORDER BY f.occurred_at DESC, f.item_id DESC LIMIT %s OFFSET %s"
     )
-    walk = bool(cut.q) and total is not None and total * total > (offset + limit) * _store_size()
+    walk = bool(cut.q) and bool(total) and (offset + limit) * _window_rows(cut) <= WALK_ROWS * total
     rows = _run(sql, [*params, limit, offset], big=False, walk_time=walk, all_rows=True)
     return [row[0] for row in rows]
+
+
+# Rows a search's page of items may walk on the time index (each a heap visit: about 2-3 µs).
+WALK_ROWS = 20_000
+
+
+def _window_rows(cut: Cut) -> int:
+    """About how many items the cut's date window holds: the store's size, scaled by the window's share of its span."""
+    span = _store_span()
+    stored = _store_size()
+    if span is None or not (cut.start or cut.end):
+        return stored
+    first, last = span
+    start, end = max(cut.start or first, first), min(cut.end or last, last)
+    return stored * max(0, (end - start).days + 1) // max(1, (last - first).days + 1)
 
 
 def _store_size() -> int:
