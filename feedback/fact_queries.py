@@ -22,7 +22,6 @@ from django.utils import timezone
 from feedback import facts
 from feedback.filters import Cut, aware_day
 
-PARALLEL = [("parallel_setup_cost", "0"), ("parallel_tuple_cost", "0.0001")]
 # Memory for the one statement of the item-fact plan (hash aggregates over up to a million narrow rows).
 WORK_MEM = "64MB"
 ALL_SOURCES = 0x7FFFFFFF
@@ -104,7 +103,6 @@ def _run(
     index_only: bool = False,
     big: bool = True,
     walk_time: bool = False,
-    parallel: bool = False,
     all_rows: bool = False,
 ) -> Any:
     """One statement with its own settings: more work_mem for its hash aggregates (`big`); with `index_only` the
@@ -112,8 +110,6 @@ def _run(
     planner underrates the index-only scan of a whole index); with `walk_time` the rows found by walking the time
     index newest first. Returns the first row, or every row with `all_rows`."""
     settings = [("work_mem", WORK_MEM)] if big else []
-    if parallel:
-        settings += PARALLEL
     if index_only or walk_time:
         settings += [("enable_seqscan", "off"), ("enable_bitmapscan", "off")]
     if not settings:  # the rollups are small tables: no settings to change
@@ -297,7 +293,7 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int, deal_rows: int) -> d
         FROM counts, accts, series, themes, deals
     """
     blockers = [cut.theme_id] if cut.theme_id else None
-    row = _run(sql, [*params, start, limit, blockers, deal_rows], index_only=not cut.q, parallel=bool(cut.q))
+    row = _run(sql, [*params, start, limit, blockers, deal_rows], index_only=not cut.q)
     return {**_figures(row, deal_accounts=None), "deal_ids": list(row[10] or [])}
 
 
