@@ -157,27 +157,114 @@ class ValidationEvidence:
 
 
 def validation_evidence(release: Release, *, account_limit: int = 12) -> ValidationEvidence:
-    """The feedback behind the release's themes beside the usage of the accounts that asked."""
-    items = theme_feedback(release)
+    """The feedback behind the release's themes beside the usage of the accounts that asked.
+
+    The counts are read from the fact tables (one scan of the narrow item facts) and cached under the versions of
+    the tables they read, in the page's snapshot (feedback.queries.snapshot), like the dashboard's figures; the
+    account names and usage are read fresh. While the fact tables are being rebuilt for changed thresholds the
+    counts come from the item rows (`evidence_counts_from_items`), cached the same way.
+    """
+    from feedback import cache, facts
+    from feedback.queries import FIGURE_RELATIONS, snapshot
+
+    theme_ids = sorted(theme.pk for theme in release.themes.all())
+    with snapshot():
+        usable, versions = facts.state()
+        compute = evidence_counts_from_facts if usable else evidence_counts_from_items
+        key = f"{','.join(map(str, theme_ids))}:{account_limit}:{'facts' if usable else 'items'}"
+        gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+        counts = cache.cached(
+            "evidence", key, lambda: compute(theme_ids, account_limit=account_limit), gen=gen
+        )
+        by_pk = Account.objects.in_bulk([pk for pk, _n in counts["accounts"]])
+        usage = _usage_series(list(by_pk), metric="active_users")
     source_labels = dict(Source.choices)
+    labels = {segment.key: segment.label for segment in segments.segments()}
+    return ValidationEvidence(
+        counts["total"],
+        [(source_labels.get(source, source), n) for source, n in counts["by_source"]],
+        [(labels.get(key, key), n) for key, n in counts["by_segment"]],
+        [
+            {"account": by_pk[pk], "asks": n, "usage": usage.get(pk, [])}
+            for pk, n in counts["accounts"]
+            if pk in by_pk
+        ],
+    )
+
+
+def evidence_counts_from_items(theme_ids: list[int], *, account_limit: int = 12) -> dict[str, Any]:
+    """Validation evidence counted straight from the item rows (the reference, and the fallback)."""
+    tagged = FeedbackTheme.objects.filter(theme_id__in=theme_ids, removed=False).values("item_id")
+    items = FeedbackItem.objects.filter(pk__in=tagged)
     by_source = [
-        (source_labels.get(row["source"], row["source"]), row["n"])
-        for row in items.order_by().values("source").annotate(n=Count("id")).order_by("-n")
+        (row["source"], row["n"])
+        for row in items.order_by().values("source").annotate(n=Count("id")).order_by("-n", "source")
     ]
     by_segment = []
     for segment in segments.segments():
         count = items.filter(segments.item_q(segment.key)).count()
         if count:
-            by_segment.append((segment.label, count))
+            by_segment.append((segment.key, count))
     asking = (
         Account.objects.filter(feedback__in=items)
         .annotate(asks=Count("feedback", filter=Q(feedback__in=items), distinct=True))
-        .order_by("-asks", F("arr").desc(nulls_last=True))[:account_limit]
+        .order_by("-asks", F("arr").desc(nulls_last=True), "pk")
+        .values_list("pk", "asks")[:account_limit]
     )
-    asking = list(asking)
-    usage = _usage_series([a.pk for a in asking], metric="active_users")
-    accounts = [{"account": a, "asks": a.asks, "usage": usage.get(a.pk, [])} for a in asking]
-    return ValidationEvidence(items.count(), by_source, by_segment, accounts)
+    return {
+        "total": items.count(),
+        "by_source": by_source,
+        "by_segment": by_segment,
+        "accounts": list(asking),
+    }
+
+
+_EVIDENCE_SQL = """
+    WITH t AS MATERIALIZED (
+        SELECT account_id, source FROM feedback_itemfact WHERE theme_ids && %s::bigint[]
+    ), per_class AS (
+        SELECT t.source, a.segbits, NULL::bigint AS account_id, count(*) AS n
+        FROM t LEFT JOIN feedback_accountfact a ON a.account_id = t.account_id
+        GROUP BY t.source, a.segbits
+    ), top AS (
+        SELECT NULL::varchar AS source, NULL::integer AS segbits, t.account_id, count(*) AS n
+        FROM t JOIN feedback_accountfact a ON a.account_id = t.account_id
+        GROUP BY t.account_id, a.arr
+        ORDER BY n DESC, a.arr DESC NULLS LAST, t.account_id
+        LIMIT %s
+    )
+    SELECT * FROM per_class UNION ALL SELECT * FROM top
+"""
+
+
+def evidence_counts_from_facts(theme_ids: list[int], *, account_limit: int = 12) -> dict[str, Any]:
+    """The same counts from the fact tables: items on the themes (live links) per source and account class, and
+    the accounts with the most of them, in one statement over the narrow item facts."""
+    from django.db import connection
+
+    from feedback import facts
+
+    with connection.cursor() as cursor:
+        cursor.execute(_EVIDENCE_SQL, [theme_ids, account_limit])
+        rows = cursor.fetchall()
+    per_source: dict[str, int] = {}
+    per_segment: dict[str, int] = {}
+    bits = {segment.key: facts.segment_bit(segment.key) for segment in segments.segments()}
+    accounts = []
+    for source, segbits, account_id, n in rows:
+        if account_id is not None:
+            accounts.append((account_id, n))
+            continue
+        per_source[source] = per_source.get(source, 0) + n
+        for key, bit in bits.items():
+            if segbits is not None and segbits >= 0 and segbits & bit:
+                per_segment[key] = per_segment.get(key, 0) + n
+    return {
+        "total": sum(per_source.values()),
+        "by_source": sorted(per_source.items(), key=lambda pair: (-pair[1], pair[0])),
+        "by_segment": [(key, per_segment[key]) for key in bits if per_segment.get(key)],
+        "accounts": accounts,
+    }
 
 
 def _usage_series(account_ids: list[int], *, metric: str) -> dict[int, list[float]]:

@@ -62,7 +62,7 @@ def _release_context(
         "can_edit": has_any_role(request.user, EDIT_ROLES),
         "history": selectors.release_history(release),
         "evidence": selectors.validation_evidence(release)
-        if any(i.category == Category.VALIDATION for i in items)
+        if any(i.category == Category.VALIDATION and i.done_at is None for i in items)  # shown beside it
         else None,
     }
 
