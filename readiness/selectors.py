@@ -7,13 +7,15 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from feedback import segments
+from feedback import cache, facts, segments
 from feedback import selectors as feedback_selectors
 from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, UsageMetric
 from feedback.permissions import can_read_feedback
+from feedback.queries import FIGURE_RELATIONS, snapshot
 from readiness.models import Category, ChecklistItem, ItemEvent, Release, ReleaseStatus
 
 
@@ -174,9 +176,6 @@ def validation_evidence(release: Release, *, account_limit: int = 12) -> Validat
     account names and usage are read fresh. While the fact tables are being rebuilt for changed thresholds the
     counts come from the item rows (`evidence_counts_from_items`), cached the same way.
     """
-    from feedback import cache, facts
-    from feedback.queries import FIGURE_RELATIONS, snapshot
-
     theme_ids = sorted(theme.pk for theme in release.themes.all())
     with snapshot():
         usable, versions = facts.state()
@@ -250,10 +249,6 @@ _EVIDENCE_SQL = """
 def evidence_counts_from_facts(theme_ids: list[int], *, account_limit: int = 12) -> dict[str, Any]:
     """The same counts from the fact tables: items on the themes (live links) per source and account class, and
     the accounts with the most of them, in one statement over the narrow item facts."""
-    from django.db import connection
-
-    from feedback import facts
-
     with connection.cursor() as cursor:
         cursor.execute(_EVIDENCE_SQL, [theme_ids, account_limit])
         rows = cursor.fetchall()
@@ -308,30 +303,26 @@ def high_risk_accounts(
     """
     if user is not None and not can_read_feedback(user):
         quotes_per_account = 0
+    theme_ids = sorted(theme.pk for theme in release.themes.all())  # prefetched by the views
+    user_pk = getattr(user, "pk", None)
+    with snapshot():
+        versions = facts.state()[1]  # applies this transaction's own fact deltas first
+        gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+        key = f"{','.join(map(str, theme_ids))}:{user_pk}:{limit}:{quotes_per_account}"
+        found = cache.cached(
+            "high-risk",
+            key,
+            lambda: high_risk_ids(theme_ids, user=user, limit=limit, quotes_per_account=quotes_per_account),
+            gen=gen,
+        )
+        by_pk = Account.objects.select_related("owner_csm").in_bulk(found["accounts"])
+        quote_ids = [pk for ids in found["quotes"].values() for pk in ids]
+        items = FeedbackItem.objects.in_bulk(quote_ids) if quote_ids else {}
+    accounts = [by_pk[pk] for pk in found["accounts"] if pk in by_pk]
+    quotes = {
+        account_id: [items[pk] for pk in ids if pk in items] for account_id, ids in found["quotes"].items()
+    }
     high_arr = segments.arr_tiers()[-1][2]
-    theme_ids = [theme.pk for theme in release.themes.all()]  # prefetched by the views
-    # Which accounts asked comes from the fact table, not from every item of the themes (seconds at 1M items).
-    risky = (
-        Account.objects.filter(segments.account_q("churn_risk") | Q(arr__gte=high_arr))
-        .filter(pk__in=feedback_selectors.accounts_asking_about(theme_ids))
-        .select_related("owner_csm")
-    )
-    mine_first = Case(When(owner_csm=user, then=0), default=1) if user is not None else Value(1)
-    accounts = list(
-        risky.order_by(mine_first, "-churn_risk_score", F("arr").desc(nulls_last=True), "pk")[:limit]
-    )
-    quotes: dict[int, list[FeedbackItem]] = {}
-    # Driven by the few accounts shown (the items' account index), each item checked for a live theme link.
-    live_link = FeedbackTheme.objects.filter(item=OuterRef("pk"), theme_id__in=theme_ids, removed=False)
-    latest_per_account = (
-        FeedbackItem.objects.filter(account__in=[a.pk for a in accounts])
-        .filter(Exists(live_link))
-        .annotate(rank=Window(RowNumber(), partition_by=F("account_id"), order_by=F("occurred_at").desc()))
-        .filter(rank__lte=quotes_per_account)
-        .order_by("account_id", "rank")
-    )
-    for item in latest_per_account if quotes_per_account else ():
-        quotes.setdefault(item.account_id, []).append(item)
     rows = []
     for account in accounts:
         reasons = []
@@ -343,7 +334,39 @@ def high_risk_accounts(
         if account.arr is not None and account.arr >= high_arr:  # an unknown ARR is not high
             reasons.append("high ARR")
         rows.append(HighRiskAccount(account, reasons, quotes.get(account.pk, [])))
-    return HighRiskList(rows=rows, total=risky.count())
+    return HighRiskList(rows=rows, total=found["total"])
+
+
+def high_risk_ids(
+    theme_ids: list[int], *, user: Any = None, limit: int = 12, quotes_per_account: int = 2
+) -> dict[str, Any]:
+    """Which high-risk accounts the kit shows (ids, in order), how many there are, and the ids of their latest
+    items on the themes: what `high_risk_accounts` caches under the table versions."""
+    high_arr = segments.arr_tiers()[-1][2]
+    # Which accounts asked comes from the fact table, not from every item of the themes (seconds at 1M items).
+    risky = Account.objects.filter(segments.account_q("churn_risk") | Q(arr__gte=high_arr)).filter(
+        pk__in=feedback_selectors.accounts_asking_about(theme_ids)
+    )
+    mine_first = Case(When(owner_csm=user, then=0), default=1) if user is not None else Value(1)
+    account_ids = list(
+        risky.order_by(mine_first, "-churn_risk_score", F("arr").desc(nulls_last=True), "pk").values_list(
+            "pk", flat=True
+        )[:limit]
+    )
+    quotes: dict[int, list[int]] = {}
+    # Driven by the few accounts shown (the items' account index), each item checked for a live theme link.
+    live_link = FeedbackTheme.objects.filter(item=OuterRef("pk"), theme_id__in=theme_ids, removed=False)
+    latest_per_account = (
+        FeedbackItem.objects.filter(account__in=account_ids)
+        .filter(Exists(live_link))
+        .annotate(rank=Window(RowNumber(), partition_by=F("account_id"), order_by=F("occurred_at").desc()))
+        .filter(rank__lte=quotes_per_account)
+        .order_by("account_id", "rank")
+        .values_list("account_id", "pk")
+    )
+    for account_id, pk in latest_per_account if quotes_per_account and account_ids else ():
+        quotes.setdefault(account_id, []).append(pk)
+    return {"accounts": account_ids, "total": risky.count(), "quotes": quotes}
 
 
 AFFECTED_PAGE_SIZE = 100

@@ -178,3 +178,29 @@ def test_the_kit_csv_holds_every_affected_account_safely(big_release, people):
     assert {"Own 129", "Other 039", "Nobody's"} <= {r[0] for r in rows}
     assert next(r[:3] for r in rows if r[0] == "Own 000") == ["Own 000", "own0.example", "csm1"]
     assert _client(people["sales"]).get("/readiness/releases/999999/kit/accounts.csv").status_code == 404
+
+
+@override_settings(CHURN_RISK_SCORE_THRESHOLD=70)
+def test_the_kits_cached_high_risk_list_shows_each_write_at_once(make_release, theme, say, people):
+    release = make_release()
+    risky = account("Risky Co", risk=90, owner=people["csm2"])
+    say(risky, theme, "first words", day=1)
+    client = _client(people["pm"])
+
+    def high_risk() -> selectors.HighRiskList:
+        return client.get(f"/readiness/releases/{release.pk}/kit/").context["high_risk"]
+
+    first = high_risk()
+    assert [(r.account.name, [q.body for q in r.quotes]) for r in first.rows] == [
+        ("Risky Co", ["first words"])
+    ]
+    newer = say(risky, theme, "newer words", day=5)
+    assert [q.body for q in high_risk().rows[0].quotes] == ["newer words", "first words"]
+    say(account("Big Co", arr="900000"), theme, "big words", day=2)
+    assert [r.account.name for r in high_risk().rows] == ["Risky Co", "Big Co"] and high_risk().total == 2
+    feedback_services.untag_by_person(item_ids=[newer.pk], theme=theme, user=people["pm"])
+    assert [q.body for q in high_risk().rows[0].quotes] == ["first words"]
+    Account.objects.filter(pk=risky.pk).update(churn_risk_score=10)  # re-segmented: no longer at risk
+    assert [r.account.name for r in high_risk().rows] == ["Big Co"] and high_risk().total == 1
+    Account.objects.filter(name="Big Co").update(owner_csm=people["csm"])  # a new owner shows at once
+    assert high_risk().rows[0].account.owner_csm == people["csm"]
