@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -16,6 +19,7 @@ from feedback import selectors as feedback_selectors
 from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, UsageMetric
 from feedback.permissions import can_read_feedback
 from feedback.queries import FIGURE_RELATIONS, snapshot
+from productops.validation import parse_id
 from readiness.models import Category, ChecklistItem, ItemEvent, Release, ReleaseStatus
 
 
@@ -118,28 +122,41 @@ def board(*, today: date, user: Any = None, only_mine: bool = False) -> list[Boa
         .select_related("pm_owner", "product_area")
         .prefetch_related("checklist", "themes")
     )
-    mine = my_accounts_per_release(user) if user is not None else {}
-    if only_mine and user is not None:
-        releases = releases.filter(pk__in=list(mine))
-    rows = [
-        BoardRow(r, readiness_of(list(r.checklist.all()), r.launch_date, today), mine.get(r.pk, 0))
-        for r in releases
-    ]
+    with snapshot():  # the counts and the releases they filter from one snapshot
+        mine = my_accounts_per_release(user) if user is not None else {}
+        if only_mine and user is not None:
+            releases = releases.filter(pk__in=list(mine))
+        rows = [
+            BoardRow(r, readiness_of(list(r.checklist.all()), r.launch_date, today), mine.get(r.pk, 0))
+            for r in releases
+        ]
     return sorted(rows, key=lambda row: (-row.readiness.risk_score, row.release.launch_date, row.release.pk))
+
+
+def _readiness_gen() -> str:
+    """The versions of the tables the readiness counts read (accounts, affected accounts), in this snapshot."""
+    versions = facts.state()[1]
+    return f"{versions['accounts']}.{versions['affected']}"
 
 
 def my_accounts_per_release(user: Any) -> dict[int, int]:
     """{release id: affected accounts the user owns as CSM}, driven by the user's own accounts (a few thousand at
-    most) instead of a join over every affected account of every release."""
+    most) instead of a join over every affected account of every release; cached under the versions of the
+    accounts and affected accounts, read in the caller's snapshot."""
     through = Release.affected_accounts.through
-    rows = (
-        through.objects.filter(account__owner_csm=user)
-        .order_by()
-        .values("release_id")
-        .annotate(n=Count("account_id"))
-        .values_list("release_id", "n")
-    )
-    return dict(rows)
+
+    def compute() -> dict[int, int]:
+        rows = (
+            through.objects.filter(account__owner_csm=user)
+            .order_by()
+            .values("release_id")
+            .annotate(n=Count("account_id"))
+            .values_list("release_id", "n")
+        )
+        return dict(rows)
+
+    with snapshot():
+        return cache.cached("my-accounts", str(user.pk), compute, gen=_readiness_gen())
 
 
 def checklist_with_history(release: Release) -> QuerySet[ChecklistItem]:
@@ -414,34 +431,51 @@ def affected_accounts(
     Counts per owner come from one grouped query; the list is the viewer's own accounts when they own any and no
     owner was asked for, else everyone; `owner` picks one owner's (or NO_OWNER), `query` a name or domain.
     """
-    from django.contrib.auth import get_user_model
-    from django.core.paginator import Paginator
+    with snapshot():
+        gen = _readiness_gen()
+        accounts = release.affected_accounts.all()
+        per_owner: dict[int | None, int] = cache.cached(
+            "affected-owners",
+            str(release.pk),
+            lambda: dict(
+                accounts.order_by()
+                .values_list("owner_csm_id")
+                .annotate(n=Count("id"))
+                .values_list("owner_csm_id", "n")
+            ),
+            gen=gen,
+        )
+        users = get_user_model().objects.in_bulk([pk for pk in per_owner if pk is not None])
+        user_pk = getattr(user, "pk", None)
+        owners = [
+            OwnerCount(str(pk) if pk is not None else NO_OWNER, _owner_name(users.get(pk)), n, pk == user_pk)
+            for pk, n in per_owner.items()
+        ]
+        owners.sort(key=lambda o: (o.key == NO_OWNER, o.name.lower(), o.key))
+        if owner is None:
+            owner = str(user_pk) if str(user_pk) in {o.key for o in owners} else ""
+        shown = accounts.order_by("name", "pk")
+        if owner == NO_OWNER:
+            shown = shown.filter(owner_csm__isnull=True)
+        elif owner:
+            owner_id = parse_id(owner)
+            shown = shown.filter(owner_csm_id=owner_id) if owner_id else shown.none()
+        query = query.strip()[:100]
+        if query:
+            shown = shown.filter(Q(name__icontains=query) | Q(domain__icontains=query))
 
-    accounts = release.affected_accounts.all()
-    per_owner = dict(
-        accounts.order_by()
-        .values_list("owner_csm_id")
-        .annotate(n=Count("id"))
-        .values_list("owner_csm_id", "n")
-    )
-    users = get_user_model().objects.in_bulk([pk for pk in per_owner if pk is not None])
-    user_pk = getattr(user, "pk", None)
-    owners = [
-        OwnerCount(str(pk) if pk is not None else NO_OWNER, _owner_name(users.get(pk)), n, pk == user_pk)
-        for pk, n in per_owner.items()
-    ]
-    owners.sort(key=lambda o: (o.key == NO_OWNER, o.name.lower(), o.key))
-    keys = {o.key for o in owners}
-    if owner is None:
-        owner = str(user_pk) if str(user_pk) in keys else ""
-    shown = accounts.select_related("owner_csm").order_by("name", "pk")
-    if owner == NO_OWNER:
-        shown = shown.filter(owner_csm__isnull=True)
-    elif owner:
-        shown = shown.filter(owner_csm_id=int(owner)) if owner.isdigit() else shown.none()
-    query = query.strip()[:100]
-    if query:
-        shown = shown.filter(Q(name__icontains=query) | Q(domain__icontains=query))
+        def page_ids() -> dict[str, Any]:
+            found = Paginator(range(shown.count()), per_page).get_page(page)
+            first = found.start_index() - 1 if found.paginator.count else 0
+            ids = list(shown.values_list("pk", flat=True)[first : first + per_page])
+            return {"count": found.paginator.count, "number": found.number, "ids": ids}
+
+        wanted = hashlib.sha1(f"{owner}\0{query}\0{page}".encode()).hexdigest()[:16]  # any text, a safe key
+        key = f"{release.pk}:{wanted}:{per_page}"
+        found = cache.cached("affected-page", key, page_ids, gen=gen)
+        by_pk = Account.objects.select_related("owner_csm").in_bulk(found["ids"])
+    shown_page = Paginator(range(found["count"]), per_page).get_page(found["number"])
+    shown_page.object_list = [by_pk[pk] for pk in found["ids"] if pk in by_pk]
     if not owner:
         showing = "every account"
     elif owner == NO_OWNER:
@@ -450,14 +484,13 @@ def affected_accounts(
         showing = "your accounts"
     else:
         showing = f"{next((o.name for o in owners if o.key == owner), 'this owner')}'s accounts"
-    paginator = Paginator(shown, per_page)
     return AffectedAccounts(
         total=sum(per_owner.values()),
         owners=owners,
         owner=owner,
         showing=showing,
         query=query,
-        page=paginator.get_page(page),
+        page=shown_page,
     )
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from feedback.permissions import can_read_feedback
+from feedback.queries import snapshot
 from feedback.selectors import accounts_matching
 from feedback.views.dashboard import _csv_safe, _Echo
 from productops.navigation import PILLAR_ROLES
@@ -195,27 +196,30 @@ def kit(request: HttpRequest, pk: int) -> HttpResponse:
             services.faq_add(release=release, actor=request.user, **form.cleaned_data)
             messages.success(request, "Added to the FAQ.")
             return redirect("readiness:kit", pk=pk)
-    faq = list(release.faq.all())
-    context = {
-        "removable_faq": {entry.pk for entry in faq if services.can_remove_faq(request.user, entry, release)},
-        "faq_history": list(release.faq_events.select_related("actor")[:20]),
-        "release": release,
-        "faq": [entry for entry in faq if not entry.for_high_risk],
-        "high_risk_faq": [entry for entry in faq if entry.for_high_risk],
-        "high_risk": selectors.high_risk_accounts(release, user=request.user),
-        "affected": selectors.affected_accounts(
-            release,
-            user=request.user,
-            owner=request.GET.get("owner"),
-            query=request.GET.get("q", ""),
-            page=request.GET.get("page", 1),
-        ),
-        "form": form,
-        "can_edit_faq": can_edit_faq,
-        "can_read_feedback": can_read_feedback(request.user),
-        "can_edit": has_any_role(request.user, EDIT_ROLES),
-        "add_account_form": AddAccountForm(),
-    }
+    with snapshot():  # the page's figures and lists from one snapshot, as the cache keys assume
+        faq = list(release.faq.all())
+        context = {
+            "removable_faq": {
+                entry.pk for entry in faq if services.can_remove_faq(request.user, entry, release)
+            },
+            "faq_history": list(release.faq_events.select_related("actor")[:20]),
+            "release": release,
+            "faq": [entry for entry in faq if not entry.for_high_risk],
+            "high_risk_faq": [entry for entry in faq if entry.for_high_risk],
+            "high_risk": selectors.high_risk_accounts(release, user=request.user),
+            "affected": selectors.affected_accounts(
+                release,
+                user=request.user,
+                owner=request.GET.get("owner"),
+                query=request.GET.get("q", ""),
+                page=request.GET.get("page", 1),
+            ),
+            "form": form,
+            "can_edit_faq": can_edit_faq,
+            "can_read_feedback": can_read_feedback(request.user),
+            "can_edit": has_any_role(request.user, EDIT_ROLES),
+            "add_account_form": AddAccountForm(),
+        }
     return render(request, "readiness/kit.html", context, status=400 if form.errors else 200)
 
 

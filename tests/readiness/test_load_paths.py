@@ -204,3 +204,32 @@ def test_the_kits_cached_high_risk_list_shows_each_write_at_once(make_release, t
     assert [r.account.name for r in high_risk().rows] == ["Big Co"] and high_risk().total == 1
     Account.objects.filter(name="Big Co").update(owner_csm=people["csm"])  # a new owner shows at once
     assert high_risk().rows[0].account.owner_csm == people["csm"]
+
+
+def test_affected_account_writes_show_at_once_on_the_board_and_the_kit(make_release, people):
+    release = make_release()
+    mine = [account(f"Mine {n}", owner=people["csm"]) for n in range(3)]
+    release.affected_accounts.set(mine[:2])
+    csm = _client(people["csm"])
+    kit_url = f"/readiness/releases/{release.pk}/kit/"
+
+    def board_count() -> int:
+        rows = csm.get("/readiness/").context["rows"]
+        return next((row.my_accounts for row in rows if row.release.pk == release.pk), 0)
+
+    def kit_names() -> list[str]:
+        return [a.name for a in csm.get(kit_url).context["affected"].page.object_list]
+
+    assert board_count() == 2 and kit_names() == ["Mine 0", "Mine 1"]
+    pm = _client(people["pm"])
+    pm.post(f"/readiness/releases/{release.pk}/accounts/", {"action": "add", "name": "Mine 2"})
+    assert board_count() == 3 and kit_names() == ["Mine 0", "Mine 1", "Mine 2"]
+    pm.post(f"/readiness/releases/{release.pk}/accounts/", {"action": "remove", "account": mine[0].pk})
+    assert board_count() == 2 and kit_names() == ["Mine 1", "Mine 2"]
+    Account.objects.filter(pk=mine[1].pk).update(owner_csm=people["csm2"])  # handed to another CSM
+    assert board_count() == 1 and kit_names() == ["Mine 2"]
+    assert csm.get(kit_url).context["affected"].total == 2
+    Account.objects.filter(pk=mine[2].pk).update(name="Renamed")  # names are read fresh
+    assert kit_names() == ["Renamed"]
+    services.release_refresh_affected_accounts(release=release)  # no feedback on the theme: none left
+    assert board_count() == 0 and kit_names() == []
