@@ -100,7 +100,7 @@ def _verbatims(release: Release) -> list[dict[str, Any]]:
         .annotate(rank=Window(RowNumber(), partition_by=F("account_id"), order_by=F("occurred_at").desc()))
         .filter(rank=1)
         .select_related("account")
-        .defer("raw", "search_vector")
+        .defer("raw")
         .order_by(F("account__arr").desc(nulls_last=True), "-occurred_at")[:VERBATIMS_PER_ENTRY]
     )
     return [

@@ -144,11 +144,7 @@ class ManualItemSerializer(serializers.Serializer):
         return attrs
 
 
-_ITEMS = (
-    FeedbackItem.objects.select_related("account")
-    .prefetch_related("theme_links__theme")
-    .defer("raw", "search_vector")
-)
+_ITEMS = FeedbackItem.objects.select_related("account").prefetch_related("theme_links__theme").defer("raw")
 
 
 class FeedbackItemList(generics.ListCreateAPIView):
@@ -167,10 +163,7 @@ class FeedbackItemList(generics.ListCreateAPIView):
         if form.errors:
             raise ValidationError(form.errors)
         return (
-            ordered_items(cut)
-            .select_related("account")
-            .prefetch_related("theme_links__theme")
-            .defer("raw", "search_vector")
+            ordered_items(cut).select_related("account").prefetch_related("theme_links__theme").defer("raw")
         )
 
     @extend_schema(request=ManualItemSerializer, responses={201: FeedbackItemSerializer})

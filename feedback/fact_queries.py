@@ -32,7 +32,8 @@ BLOCKED_DEAL_ACCOUNTS = (
 )
 
 
-SEARCH = "SELECT id FROM feedback_feedbackitem WHERE search_vector @@ websearch_to_tsquery('english', %s)"
+# The cut's search, on the fact row's own document and GIN index (no visit to the wide item rows).
+SEARCH = "f.document @@ websearch_to_tsquery('english', %s)"
 
 
 def summary_of(counts: tuple[Any, ...], accounts: Any, arr: Any, arr_unknown: Any) -> dict[str, Any]:
@@ -95,17 +96,26 @@ def _sources(cut: Cut, alias: str) -> tuple[str, list[Any]]:
     return f"{alias}.source = ANY(%s)", [list(cut.sources)]
 
 
-def _run(sql: str, params: list[Any], *, index_only: bool = False, big: bool = True) -> tuple[Any, ...]:
-    """One statement with its own settings: more work_mem for its hash aggregates, and with `index_only` the
+def _run(
+    sql: str,
+    params: list[Any],
+    *,
+    index_only: bool = False,
+    big: bool = True,
+    walk_time: bool = False,
+    all_rows: bool = False,
+) -> Any:
+    """One statement with its own settings: more work_mem for its hash aggregates (`big`); with `index_only` the
     cut's rows read from the covering time index (or the account index) rather than by scanning the table (the
-    planner underrates the index-only scan of a whole index)."""
-    if not big:  # the rollups are small tables: no settings to change
+    planner underrates the index-only scan of a whole index); with `walk_time` the rows found by walking the time
+    index newest first. Returns the first row, or every row with `all_rows`."""
+    settings = [("work_mem", WORK_MEM)] if big else []
+    if index_only or walk_time:
+        settings += [("enable_seqscan", "off"), ("enable_bitmapscan", "off")]
+    if not settings:  # the rollups are small tables: no settings to change
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone()
-    settings = [("work_mem", WORK_MEM)]
-    if index_only:
-        settings += [("enable_seqscan", "off"), ("enable_bitmapscan", "off")]
+            return cursor.fetchall() if all_rows else cursor.fetchone()
     names = [name for name, _value in settings]
     with transaction.atomic(), connection.cursor() as cursor:
         # Transaction-local settings last to the end of the outer transaction (the page's snapshot): the old
@@ -116,16 +126,17 @@ def _run(sql: str, params: list[Any], *, index_only: bool = False, big: bool = T
         )
         old = cursor.fetchone()[::2]
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        result = cursor.fetchall() if all_rows else cursor.fetchone()
         cursor.execute(
             "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
             [v for name, value in zip(names, old, strict=True) for v in (name, value)],
         )
-        return row
+        return result
 
 
-def rollup_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
-    """Summary, series, top themes and the blocked-deal accounts of an all-time broad cut, from the rollups."""
+def rollup_figures(cut: Cut, *, start: date, limit: int, deal_rows: int = 0) -> dict[str, Any]:
+    """Summary, series, top themes and the blocked-deal accounts of an all-time broad cut, from the rollups
+    (`deal_rows` is for the item-fact plan's signature: here the deals query reads the accounts itself)."""
     cls, cls_params = _class_filter(cut, "x")
     src, src_params = _sources(cut, "x")
     mask = facts.sources_mask(cut.sources) if cut.sources else ALL_SOURCES
@@ -187,7 +198,7 @@ def _figures(row: tuple[Any, ...], *, deal_accounts: Any) -> dict[str, Any]:
     }
 
 
-def fact_where(cut: Cut, *, search: str = "") -> tuple[str, list[Any], str]:
+def fact_where(cut: Cut) -> tuple[str, list[Any], str]:
     """WHERE over feedback_itemfact f (and feedback_accountfact a when the cut filters on the account's class)."""
     conds: list[str] = []
     params: list[Any] = []
@@ -212,78 +223,117 @@ def fact_where(cut: Cut, *, search: str = "") -> tuple[str, list[Any], str]:
     if cut.theme_id:
         conds.append("f.theme_ids @> ARRAY[%s]::bigint[]")
         params.append(cut.theme_id)
-    if cut.q and search:
-        conds.append(f"f.item_id IN ({search})")
-    elif cut.q:
-        # The item table's full-text index finds the ids.
-        conds.append(f"f.item_id IN ({SEARCH})")
+    if cut.q:
+        conds.append(SEARCH)
         params.append(cut.q)
     return " AND ".join(conds) or "TRUE", params, join
 
 
-def item_fact_figures(cut: Cut, *, start: date, limit: int) -> dict[str, Any]:
+def item_fact_figures(cut: Cut, *, start: date, limit: int, deal_rows: int) -> dict[str, Any]:
     """Every figure of the cut in one statement over feedback_itemfact: the cut's rows are selected once."""
-    where, params, join = fact_where(cut, search="SELECT id FROM found")
-    found = f"found AS MATERIALIZED ({SEARCH})," if cut.q else ""
+    where, params, join = fact_where(cut)
     sql = f"""
-        WITH {found} r AS MATERIALIZED (
+        WITH r AS (
             SELECT f.week, f.account_id, f.source, f.nps_score, f.theme_ids
             FROM feedback_itemfact f {join} WHERE {where}
         ),
-        -- One pass for the counts, the weekly series and the distinct accounts.
+        -- One pass over the cut's rows: counts and the weekly series per (week, source), and the items per
+        -- (account, set of themes), from which the distinct accounts and the top themes follow (tens of thousands
+        -- of groups to unnest instead of every row).
         g AS MATERIALIZED (
-            SELECT GROUPING(week, source, account_id) AS grp, week, source, account_id, count(*) AS n,
-                   count(nps_score) AS nps_n, coalesce(sum(nps_score), 0) AS nps_sum,
+            SELECT GROUPING(week, source, account_id, theme_ids) AS grp, week, source, account_id, theme_ids,
+                   count(*) AS n, count(nps_score) AS nps_n, coalesce(sum(nps_score), 0) AS nps_sum,
                    count(*) FILTER (WHERE nps_score <= 6) AS det, count(*) FILTER (WHERE nps_score >= 9) AS pro
-            FROM r GROUP BY GROUPING SETS ((week, source), (account_id))
+            FROM r GROUP BY GROUPING SETS ((week, source), (account_id, theme_ids))
         ),
         counts AS (
             SELECT coalesce(sum(n), 0), coalesce(sum(nps_n), 0), coalesce(sum(nps_sum), 0), coalesce(sum(det), 0),
                    coalesce(sum(pro), 0)
-            FROM g WHERE grp = 1
+            FROM g WHERE grp = 3
         ),
         per_account AS MATERIALIZED (
-            SELECT g.account_id, acc.arr FROM g JOIN feedback_accountfact acc ON acc.account_id = g.account_id
-            WHERE g.grp = 6
+            SELECT acc.account_id, acc.arr
+            FROM (SELECT DISTINCT account_id FROM g WHERE grp = 12) a
+            JOIN feedback_accountfact acc ON acc.account_id = a.account_id
         ),
         accts AS (
             SELECT count(*) AS n, sum(arr) AS arr, count(*) FILTER (WHERE arr IS NULL) AS unknown FROM per_account
         ),
-        deal_accounts AS (
-            SELECT array_agg(account_id) AS ids FROM per_account
-            WHERE account_id IN ({BLOCKED_DEAL_ACCOUNTS})
-        ),
         series AS (
-            SELECT json_agg(json_build_array(week, source, n)) AS rows FROM g WHERE grp = 1 AND week >= %s
+            SELECT json_agg(json_build_array(week, source, n)) AS rows FROM g WHERE grp = 3 AND week >= %s
+        ),
+        top AS MATERIALIZED (
+            SELECT per.theme_id, sum(per.n) AS items, count(per.account_id) AS accounts,
+                   coalesce(sum(acc.arr), 0)::text AS arr,
+                   count(acc.account_id) FILTER (WHERE acc.arr IS NULL) AS unknown
+            FROM (
+                SELECT th.theme_id, g.account_id, sum(g.n) AS n
+                FROM g CROSS JOIN unnest(g.theme_ids) AS th(theme_id) WHERE g.grp = 12 GROUP BY 1, 2
+            ) per LEFT JOIN per_account acc ON acc.account_id = per.account_id
+            GROUP BY per.theme_id ORDER BY items DESC, per.theme_id LIMIT %s
         ),
         themes AS (
             SELECT json_agg(json_build_array(theme_id, items, accounts, arr, unknown) ORDER BY items DESC, theme_id)
                 AS rows
-            FROM (
-                SELECT per.theme_id, sum(per.n) AS items, count(per.account_id) AS accounts,
-                       coalesce(sum(acc.arr), 0)::text AS arr,
-                       count(acc.account_id) FILTER (WHERE acc.arr IS NULL) AS unknown
-                FROM (
-                    SELECT th.theme_id, r.account_id, count(*) AS n
-                    FROM r CROSS JOIN unnest(r.theme_ids) AS th(theme_id) GROUP BY 1, 2
-                ) per LEFT JOIN per_account acc ON acc.account_id = per.account_id
-                GROUP BY per.theme_id ORDER BY items DESC, per.theme_id LIMIT %s
-            ) t
+            FROM top
+        ),
+        -- The biggest open deals of the cut's accounts that the blocking themes block (the cut's theme, or its
+        -- top themes): the few the deals query can show (`deal_rows`, in its order), not thousands of accounts.
+        deals AS (
+            SELECT array_agg(id) AS ids FROM (
+                SELECT o.id FROM feedback_opportunity o JOIN per_account p ON p.account_id = o.account_id
+                WHERE o.status = 'open' AND EXISTS (
+                    SELECT 1 FROM feedback_opportunity_blocking_themes b WHERE b.opportunity_id = o.id
+                    AND b.theme_id = ANY(coalesce(%s::bigint[], (SELECT array_agg(theme_id) FROM top)))
+                )
+                ORDER BY o.amount DESC, o.id LIMIT %s
+            ) d
         )
-        SELECT counts.*, accts.n, accts.arr, accts.unknown, series.rows, themes.rows, deal_accounts.ids
-        FROM counts, accts, series, themes, deal_accounts
+        SELECT counts.*, accts.n, accts.arr, accts.unknown, series.rows, themes.rows, deals.ids
+        FROM counts, accts, series, themes, deals
     """
-    row = _run(sql, [*([cut.q] if cut.q else []), *params, start, limit], index_only=not cut.q)
-    return _figures(row, deal_accounts=list(row[10] or []))
+    blockers = [cut.theme_id] if cut.theme_id else None
+    row = _run(sql, [*params, start, limit, blockers, deal_rows], index_only=not cut.q)
+    return {**_figures(row, deal_accounts=None), "deal_ids": list(row[10] or [])}
 
 
-def page_ids(cut: Cut, *, offset: int, limit: int) -> list[int]:
-    """Ids of one page of the cut's items, newest first, from the narrow table (a sparse cut stays cheap)."""
+def page_ids(cut: Cut, *, offset: int, limit: int, total: int | None = None) -> list[int]:
+    """Ids of one page of the cut's items, newest first, from the narrow table (a sparse cut stays cheap).
+
+    A search's matches are misestimated (a phrase like "single sign-on": 55 rows expected, 38,626 found), and the
+    planner then reads every match of the search words, whatever the other filters, to sort them. The figures already
+    counted the cut (`total`): when walking the time index newest first meets a page of them within WALK_ROWS rows
+    (matches spread evenly over the window), walk it.
+    """
     where, params, join = fact_where(cut)
+    sql = (
+        f"SELECT f.item_id FROM feedback_itemfact f {join} WHERE {where} "
+        "ORDER BY f.occurred_at DESC, f.item_id DESC LIMIT %s OFFSET %s"
+    )
+    walk = bool(cut.q) and bool(total) and (offset + limit) * _window_rows(cut) <= WALK_ROWS * total
+    rows = _run(sql, [*params, limit, offset], big=False, walk_time=walk, all_rows=True)
+    return [row[0] for row in rows]
+
+
+# Rows a search's page of items may walk on the time index (each a heap visit: about 2-3 µs).
+WALK_ROWS = 20_000
+
+
+def _window_rows(cut: Cut) -> int:
+    """About how many items the cut's date window holds: the store's size, scaled by the window's share of its span."""
+    span = _store_span()
+    stored = _store_size()
+    if span is None or not (cut.start or cut.end):
+        return stored
+    first, last = span
+    start, end = max(cut.start or first, first), min(cut.end or last, last)
+    return stored * max(0, (end - start).days + 1) // max(1, (last - first).days + 1)
+
+
+def _store_size() -> int:
+    """The planner's own estimate of the items stored: enough to choose a plan, never shown as a figure."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT f.item_id FROM feedback_itemfact f {join} WHERE {where} "
-            "ORDER BY f.occurred_at DESC, f.item_id DESC LIMIT %s OFFSET %s",
-            [*params, limit, offset],
+            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'feedback_itemfact'::regclass"
         )
-        return [row[0] for row in cursor.fetchall()]
+        return int(cursor.fetchone()[0])

@@ -48,6 +48,12 @@ _ITEM_WEEK = (
 )
 
 
+# An item's full-text document: title weighted above body, English stemming (what search_query() asks with).
+_DOCUMENT = (
+    "setweight(to_tsvector('english'::regconfig, coalesce({t}.title, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce({t}.body, '')), 'B')"
+)
+
 _DELTA = "INSERT INTO feedback_factdelta (txid, kind, week, source, segbits, owner_id, theme_id, account_id, {cols})"
 
 
@@ -268,8 +274,10 @@ END $$;
 
 CREATE OR REPLACE FUNCTION feedback_fact_items_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids)
-    SELECT id, occurred_at, {_ITEM_WEEK.format(t="new_rows")}, account_id, source, nps_score, '{{}}' FROM new_rows;
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, document)
+    SELECT id, occurred_at, {_ITEM_WEEK.format(t="new_rows")}, account_id, source, nps_score, '{{}}',
+        {_DOCUMENT.format(t="new_rows")}
+    FROM new_rows;
     -- New items have no themes yet: their deltas come straight from the transition table, joined to the
     -- accounts' classes once.
     PERFORM feedback_fact_pending_init();
@@ -299,6 +307,7 @@ END $$;
 CREATE OR REPLACE FUNCTION feedback_fact_items_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ids bigint[];
+    texts bigint[];
     left_accounts bigint[];
 BEGIN
     ids := ARRAY(
@@ -306,6 +315,13 @@ BEGIN
         WHERE (n.occurred_at, n.account_id, n.source, n.nps_score)
             IS DISTINCT FROM (o.occurred_at, o.account_id, o.source, o.nps_score)
     );
+    texts := ARRAY(
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE (n.title, n.body) IS DISTINCT FROM (o.title, o.body)
+    );
+    -- A changed title or body changes only the document: no counts move.
+    UPDATE feedback_itemfact f SET document = {_DOCUMENT.format(t="n")}
+    FROM new_rows n WHERE f.item_id = n.id AND n.id = ANY(texts) AND NOT n.id = ANY(ids);
     IF cardinality(ids) > 0 THEN
         left_accounts := ARRAY(
             SELECT DISTINCT o.account_id FROM old_rows o JOIN new_rows n ON n.id = o.id
@@ -316,7 +332,8 @@ BEGIN
         PERFORM feedback_fact_add_themes(ids, -1);
         UPDATE feedback_itemfact f
         SET occurred_at = n.occurred_at, week = {_ITEM_WEEK.format(t="n")}, account_id = n.account_id,
-            source = n.source, nps_score = n.nps_score
+            source = n.source, nps_score = n.nps_score,
+            document = CASE WHEN n.id = ANY(texts) THEN {_DOCUMENT.format(t="n")} ELSE f.document END
         FROM new_rows n WHERE f.item_id = n.id AND n.id = ANY(ids);
         PERFORM feedback_fact_add_counts(ids, 1);
         PERFORM feedback_fact_add_themes(ids, 1);
@@ -419,9 +436,9 @@ BEGIN
     END IF;
     TRUNCATE feedback_itemfact, feedback_accountfact, feedback_classfact, feedback_weekfact,
         feedback_themeclassfact, feedback_accountthemefact;
-    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids)
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, document)
     SELECT i.id, i.occurred_at, {_ITEM_WEEK.format(t="i")}, i.account_id, i.source, i.nps_score,
-        coalesce(l.themes, '{{}}')
+        coalesce(l.themes, '{{}}'), {_DOCUMENT.format(t="i")}
     FROM feedback_feedbackitem i
     LEFT JOIN (SELECT item_id, array_agg(theme_id ORDER BY theme_id) AS themes FROM feedback_feedbacktheme
                WHERE NOT removed GROUP BY item_id) l ON l.item_id = i.id

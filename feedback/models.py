@@ -170,10 +170,10 @@ class ItemKind(models.TextChoices):
 
 
 class SearchDocument(models.Func):
-    """An item's full-text document: title weighted above body, English stemming.
+    """An item's full-text document as migration 0004 stored it on the item row (a generated column).
 
-    A stored generated column rather than a trigger: PostgreSQL computes it in the executor, which on bulk ingest costs
-    a little over half of what a PL/pgSQL row trigger did (migration 0004).
+    Kept for that migration only: since 0007 the document is ItemFact.document, computed by the fact triggers
+    (feedback_fact_document in fact_sql, the same expression).
     """
 
     output_field = SearchVectorField()
@@ -221,9 +221,7 @@ class FeedbackItem(models.Model):
     raw = models.JSONField(
         default=dict, blank=True, help_text="The vendor record as received, for re-mapping."
     )
-    search_vector = models.GeneratedField(
-        expression=SearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
-    )
+    # Its full-text document is ItemFact.document (the `fact` relation), kept by the fact triggers.
     # A fingerprint of the content columns as last synced: a re-sync compares it instead of every column.
     content_hash = models.CharField(max_length=32, blank=True, default="", editable=False)
     logged_by = models.ForeignKey(

@@ -139,22 +139,30 @@ def top_themes(cut: Cut, *, limit: int = TOP_THEMES) -> list[dict[str, Any]]:
     ]
 
 
+DEALS_SHOWN = 10
+DEAL_ROWS = DEALS_SHOWN * 4  # rows of (deal, blocking theme) read for them, biggest deals first
+
+
 def blocked_deals(
-    cut: Cut, theme_ids: list[int], *, limit: int = 10, accounts: Any = None
+    cut: Cut,
+    theme_ids: list[int],
+    *,
+    limit: int = DEALS_SHOWN,
+    accounts: Any = None,
+    deal_ids: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     """Open deals of the cut's accounts blocked by these themes, biggest first (one query).
 
-    The cut's accounts come from the item rows unless given (ids, or a subquery over the fact tables)."""
-    if not theme_ids:
+    The cut's accounts come from the item rows unless given (a subquery over the fact tables), or the candidate
+    deals are given (`deal_ids`, already those of the cut's accounts)."""
+    if not theme_ids or deal_ids == []:
         return []
-    if accounts is None:
-        accounts = items_for(cut).values("account_id")
+    if deal_ids is not None:
+        among = Q(pk__in=deal_ids)
+    else:
+        among = Q(account__in=accounts if accounts is not None else items_for(cut).values("account_id"))
     rows = (
-        Opportunity.objects.filter(
-            status=OpportunityStatus.OPEN,
-            account__in=accounts,
-            blocking_themes__in=theme_ids,
-        )
+        Opportunity.objects.filter(among, status=OpportunityStatus.OPEN, blocking_themes__in=theme_ids)
         .values(
             "pk",
             "name",
@@ -168,7 +176,7 @@ def blocked_deals(
         .order_by("-amount", "pk")
     )
     deals: dict[int, dict[str, Any]] = {}
-    for row in rows[: limit * 4]:
+    for row in rows[: limit * DEAL_ROWS // DEALS_SHOWN]:
         deal = deals.setdefault(row["pk"], {**row, "themes": []})
         deal["themes"].append(row["blocking_themes__name"])
     return list(deals.values())[:limit]
@@ -219,17 +227,18 @@ def figures(
     today = today or timezone.localdate()
     start, end = series_window(cut, today=today)
     plan = fact_queries.rollup_figures if fact_queries.use_rollups(cut) else fact_queries.item_fact_figures
-    data = plan(cut, start=start, limit=limit)
+    data = plan(cut, start=start, limit=limit, deal_rows=DEAL_ROWS)
     themes = _theme_rows(data["themes"])
     blocker_ids = [cut.theme_id] if cut.theme_id else [theme["id"] for theme in themes]
-    accounts = data["deal_accounts"]
+    if "deal_ids" in data:  # the statement found the candidate deals itself
+        deals = blocked_deals(cut, blocker_ids, deal_ids=data["deal_ids"])
+    else:
+        deals = blocked_deals(cut, blocker_ids, accounts=RawSQL(*data["deal_accounts"]))
     return {
         "summary": data["summary"],
         "series": series_chart(cut, data["series_counts"], start, end, today),
         "themes": themes,
-        "deals": blocked_deals(
-            cut, blocker_ids, accounts=RawSQL(*accounts) if isinstance(accounts, tuple) else accounts
-        ),
+        "deals": deals,
     }
 
 
@@ -245,10 +254,11 @@ def figures_from_items(cut: Cut, *, today: date | None = None, limit: int = TOP_
     }
 
 
-def page_ids(cut: Cut, *, offset: int, limit: int, from_facts: bool) -> list[int]:
-    """Ids of one page of the cut's items, newest first (`from_facts`: as `dashboard()` said it may)."""
+def page_ids(cut: Cut, *, offset: int, limit: int, from_facts: bool, total: int | None = None) -> list[int]:
+    """Ids of one page of the cut's items, newest first (`from_facts`: as `dashboard()` said it may; `total`: the
+    cut's item count, when known, helps choose the plan)."""
     if from_facts:
-        return fact_queries.page_ids(cut, offset=offset, limit=limit)
+        return fact_queries.page_ids(cut, offset=offset, limit=limit, total=total)
     rows = items_for(cut).order_by("-occurred_at", "-id").values_list("pk", flat=True)
     return list(rows[offset : offset + limit])
 

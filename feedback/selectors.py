@@ -199,7 +199,7 @@ def theme_recent_items(theme: Theme, *, limit: int = 25) -> list[FeedbackItem]:
     return list(
         items_for(Cut(theme_id=theme.pk))
         .select_related("account")
-        .defer("raw", "search_vector")
+        .defer("raw")
         .order_by("-occurred_at", "-id")[:limit]
     )
 
@@ -246,11 +246,7 @@ def account_timeline(
         qs = qs.filter(
             pk__in=FeedbackTheme.objects.filter(theme_id=theme_id, removed=False).values("item_id")
         )
-    return list(
-        qs.defer("raw", "search_vector")
-        .prefetch_related(live_theme_links())
-        .order_by("-occurred_at", "-id")[:limit]
-    )
+    return list(qs.defer("raw").prefetch_related(live_theme_links()).order_by("-occurred_at", "-id")[:limit])
 
 
 def duplicate_groups(account: Account, *, window: int = 300) -> dict[int, int]:

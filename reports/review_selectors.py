@@ -131,9 +131,7 @@ def pack_context(review: Review, *, can_read_verbatims: bool) -> dict[str, Any]:
         wanted = [pk for ids_ in pack.get("verbatims", {}).values() for pk in ids_]
         items = {
             item.pk: item
-            for item in FeedbackItem.objects.filter(pk__in=wanted)
-            .select_related("account")
-            .defer("raw", "search_vector")
+            for item in FeedbackItem.objects.filter(pk__in=wanted).select_related("account").defer("raw")
         }
     window = pack.get("window", {})
     segments = []

@@ -112,9 +112,7 @@ def untagged_clusters(*, today: date | None = None, pool: int = CLUSTER_POOL) ->
     wanted = {pk for g in big for pk in g}
     items = {
         item.pk: item
-        for item in FeedbackItem.objects.filter(pk__in=wanted)
-        .select_related("account")
-        .defer("raw", "search_vector")
+        for item in FeedbackItem.objects.filter(pk__in=wanted).select_related("account").defer("raw")
     }
     clusters = []
     for group in big:

@@ -34,12 +34,12 @@ def page_items(cut: Cut, total: int, *, from_facts: bool) -> tuple[list[Feedback
     items: list[FeedbackItem] = []
     if total and not (cut.q and cut.sort == "relevance"):
         # Newest first: the page's ids from the narrow fact table, then those rows (a sparse cut stays cheap).
-        ids = queries.page_ids(cut, offset=(page - 1) * size, limit=size, from_facts=from_facts)
+        ids = queries.page_ids(cut, offset=(page - 1) * size, limit=size, from_facts=from_facts, total=total)
         by_id = {
             item.pk: item
             for item in FeedbackItem.objects.filter(pk__in=ids)
             .select_related("account")
-            .defer("raw", "search_vector", "account__industry")
+            .defer("raw", "account__industry")
             .prefetch_related(selectors.live_theme_links())
         }
         items = [by_id[pk] for pk in ids if pk in by_id]
@@ -47,7 +47,7 @@ def page_items(cut: Cut, total: int, *, from_facts: bool) -> tuple[list[Feedback
         items = list(
             ordered_items(cut)
             .select_related("account")
-            .defer("raw", "search_vector", "account__industry")
+            .defer("raw", "account__industry")
             .prefetch_related(selectors.live_theme_links())[(page - 1) * size : page * size]
         )
     nav = {

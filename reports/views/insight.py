@@ -209,7 +209,7 @@ def insight_detractors(request: HttpRequest) -> HttpResponse:
         items_for(cut)
         .filter(nps_score__lte=DETRACTOR_MAX)
         .select_related("account")
-        .defer("raw", "search_vector")
+        .defer("raw")
         .order_by("-occurred_at", "-id")
     )
     rows = list(items[: RECORD_LIST_LIMIT + 1])

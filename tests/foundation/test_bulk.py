@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 
 from feedback.models import Account, FeedbackItem
 from productops.bulk import allocate_ids, insert_rows
@@ -34,13 +35,10 @@ def test_copy_round_trips_awkward_text_nulls_empties_and_json():
     assert later.pk > ids[1]
 
 
-def test_copied_rows_get_their_search_vector():
+def test_copied_rows_get_their_search_document():
     when = datetime(2026, 1, 2, tzinfo=UTC)
     columns = ("source", "external_id", "kind", "title", "body", "occurred_at", "created_at", "updated_at")
     insert_rows(
         FeedbackItem, columns, [("zendesk", "9", "ticket", "Invoices", "billing is wrong", when, when, when)]
     )
-    assert (
-        FeedbackItem.objects.extra(where=["search_vector @@ plainto_tsquery('english', 'invoice')"]).count()
-        == 1
-    )
+    assert FeedbackItem.objects.filter(fact__document=SearchQuery("invoice", config="english")).count() == 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import IntegrityError, connection, transaction
 
 from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, Theme, UsageMetric
@@ -63,21 +64,25 @@ def test_usage_metric_once_per_account_metric_and_day():
         UsageMetric.objects.create(account=account, metric="active_users", date=WHEN.date(), value=4)
 
 
-def test_search_vector_is_maintained_and_stemmed_by_the_database():
+def _matching(word: str):
+    return FeedbackItem.objects.filter(fact__document=SearchQuery(word, config="english"))
+
+
+def test_search_document_is_maintained_and_stemmed_by_the_database():
     item = _item(title="Reporting is broken", body="Our dashboards are loading slowly")
-    matches = FeedbackItem.objects.extra(
-        where=["search_vector @@ plainto_tsquery('english', %s)"], params=["dashboard"]
-    )
-    assert list(matches) == [item]
+    assert list(_matching("dashboard")) == [item]
     item.body = "Nothing about that any more"
     item.save()
-    assert not FeedbackItem.objects.extra(
-        where=["search_vector @@ plainto_tsquery('english', %s)"], params=["dashboard"]
-    ).exists()
+    assert not _matching("dashboard").exists()
+    assert list(_matching("reports")) == [item]  # the title still counts, stemmed
+    item.title = "Billing"
+    item.occurred_at = item.occurred_at.replace(year=2025)  # text and a counted column in one statement
+    item.save()
+    assert not _matching("reports").exists() and list(_matching("billing")) == [item]
 
 
 def test_gin_index_exists_for_full_text_search():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'feedback_item_search_gin'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'itemfact_document_gin'")
         (definition,) = cursor.fetchone()
     assert "gin" in definition.lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 
 from feedback.models import FeedbackItem
 from integrations import store
@@ -61,7 +62,7 @@ def test_text_that_looks_like_copy_syntax_is_stored_exactly(db):
 
 def test_new_rows_are_searchable_at_once(db):
     store.upsert_feedback([_ticket("1", body="Invoices are exported twice")])
-    matches = FeedbackItem.objects.extra(where=["search_vector @@ plainto_tsquery('english', 'invoice')"])
+    matches = FeedbackItem.objects.filter(fact__document=SearchQuery("invoice", config="english"))
     assert list(matches.values_list("external_id", flat=True)) == ["1"]
 
 
