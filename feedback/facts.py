@@ -18,7 +18,8 @@ from feedback import segments
 
 # Bits of feedback_accountfact.segbits, in the order feedback_fact_segbits() sets them; ARR tiers follow from 32.
 BASE_BITS = {"prospect": 1, "customer": 2, "high_priority_deal": 4, "churn_risk": 8, "expansion": 16}
-RELATIONS = ("items", "links", "accounts", "deals", "themes")
+# "affected": releases' affected accounts (readiness/migrations/0005), for the readiness pages' cached counts.
+RELATIONS = ("items", "links", "accounts", "deals", "themes", "affected")
 
 
 def segment_bit(key: str) -> int:

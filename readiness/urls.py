@@ -12,6 +12,7 @@ urlpatterns = [
     path("releases/<int:pk>/edit/", views.release_form, name="release-edit"),
     path("releases/<int:pk>/open/", views.checklist_open, name="checklist-open"),
     path("releases/<int:pk>/kit/", views.kit, name="kit"),
+    path("releases/<int:pk>/kit/accounts.csv", views.kit_accounts_csv, name="kit-accounts-csv"),
     path("releases/<int:pk>/accounts/", views.release_accounts, name="release-accounts"),
     path("items/<int:pk>/tick/", views.item_tick, name="item-tick"),
     path("items/<int:pk>/untick/", views.item_untick, name="item-untick"),

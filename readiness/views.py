@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from feedback.permissions import can_read_feedback
+from feedback.queries import snapshot
 from feedback.selectors import accounts_matching
+from feedback.views.dashboard import _csv_safe, _Echo
 from productops.navigation import PILLAR_ROLES
 from productops.roles import Role, has_any_role, role_required
 from productops.validation import parse_id
@@ -57,7 +62,7 @@ def _release_context(
         "can_edit": has_any_role(request.user, EDIT_ROLES),
         "history": selectors.release_history(release),
         "evidence": selectors.validation_evidence(release)
-        if any(i.category == Category.VALIDATION for i in items)
+        if any(i.category == Category.VALIDATION and i.done_at is None for i in items)  # shown beside it
         else None,
     }
 
@@ -190,22 +195,57 @@ def kit(request: HttpRequest, pk: int) -> HttpResponse:
             services.faq_add(release=release, actor=request.user, **form.cleaned_data)
             messages.success(request, "Added to the FAQ.")
             return redirect("readiness:kit", pk=pk)
-    faq = list(release.faq.all())
-    context = {
-        "removable_faq": {entry.pk for entry in faq if services.can_remove_faq(request.user, entry, release)},
-        "faq_history": list(release.faq_events.select_related("actor")[:20]),
-        "release": release,
-        "faq": [entry for entry in faq if not entry.for_high_risk],
-        "high_risk_faq": [entry for entry in faq if entry.for_high_risk],
-        "high_risk": selectors.high_risk_accounts(release, user=request.user),
-        "accounts_by_owner": selectors.affected_accounts_by_owner(release),
-        "form": form,
-        "can_edit_faq": can_edit_faq,
-        "can_read_feedback": can_read_feedback(request.user),
-        "can_edit": has_any_role(request.user, EDIT_ROLES),
-        "add_account_form": AddAccountForm(),
-    }
+    with snapshot():  # the page's figures and lists from one snapshot, as the cache keys assume
+        faq = list(release.faq.all())
+        context = {
+            "removable_faq": {
+                entry.pk for entry in faq if services.can_remove_faq(request.user, entry, release)
+            },
+            "faq_history": list(release.faq_events.select_related("actor")[:20]),
+            "release": release,
+            "faq": [entry for entry in faq if not entry.for_high_risk],
+            "high_risk_faq": [entry for entry in faq if entry.for_high_risk],
+            "high_risk": selectors.high_risk_accounts(release, user=request.user),
+            "affected": selectors.affected_accounts(
+                release,
+                user=request.user,
+                owner=request.GET.get("owner"),
+                query=request.GET.get("q", ""),
+                page=request.GET.get("page", 1),
+            ),
+            "form": form,
+            "can_edit_faq": can_edit_faq,
+            "can_read_feedback": can_read_feedback(request.user),
+            "can_edit": has_any_role(request.user, EDIT_ROLES),
+            "add_account_form": AddAccountForm(),
+        }
     return render(request, "readiness/kit.html", context, status=400 if form.errors else 200)
+
+
+AFFECTED_CSV_COLUMNS = ["account", "domain", "owner", "owner_email", "lifecycle", "arr", "salesforce_id"]
+
+
+@role_required(*READ_ROLES)
+def kit_accounts_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every affected account of a release as CSV (the kit shows them a page at a time)."""
+    release = _release(pk)
+    writer = csv.writer(_Echo())
+    fields = ["name", "domain", "owner_csm__first_name", "owner_csm__last_name", "owner_csm__username"]
+    fields += ["owner_csm__email", "lifecycle", "arr", "salesforce_id"]
+    # Read here, in one query: at most one row per account (tens of thousands), and the stream then touches no
+    # database (a server-side cursor left open by a client that stops reading would outlive its transaction).
+    rows = list(release.affected_accounts.order_by("name", "pk").values_list(*fields))
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(AFFECTED_CSV_COLUMNS)
+        for name, domain, first, last, username, email, lifecycle, arr, sf_id in rows:
+            owner = " ".join(filter(None, [first, last])) or username or ""
+            cells = [name, domain, owner, email or "", lifecycle, "" if arr is None else arr, sf_id or ""]
+            yield writer.writerow([_csv_safe(cell) for cell in cells])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="release-{release.pk}-affected-accounts.csv"'
+    return response
 
 
 @require_POST

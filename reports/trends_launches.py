@@ -123,6 +123,25 @@ def launch_outcome(release: Release, *, today: date | None = None) -> LaunchOutc
 
 
 def _before_after(theme_ids: list[int], launch: date, days: int) -> dict[tuple[str, str, bool], int]:
+    """`_before_after_from_items`, cached under the versions of the tables it reads (items, theme links, accounts
+    and deals for the segments), read in the same snapshot: exact, as the dashboard's figures (feedback.cache)."""
+    from feedback import cache, facts
+    from feedback.queries import FIGURE_RELATIONS, snapshot
+
+    ids = sorted(theme_ids)
+    with snapshot():
+        versions = facts.state()[1]
+        gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+        key = f"{','.join(map(str, ids))}:{launch.isoformat()}:{days}"
+        found = cache.cached(
+            "launch-outcome", key, lambda: dict(_before_after_from_items(ids, launch, days)), gen=gen
+        )
+    return defaultdict(int, found)
+
+
+def _before_after_from_items(
+    theme_ids: list[int], launch: date, days: int
+) -> dict[tuple[str, str, bool], int]:
     """{(segment key or "", "t" tickets / "f" all feedback, after launch?): items}, in one query.
 
     Segments are the accounts' segments now (feedback.segments, as on every page); each item counts once even when it

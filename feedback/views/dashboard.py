@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from feedback import queries, selectors, services
+from feedback import cache, facts, queries, selectors, services
 from feedback.filters import Cut, CutForm, ordered_items, parse_cut, search_terms
 from feedback.models import Account, FeedbackItem, Source, Theme
 from feedback.permissions import CURATE_ROLES, READ_ROLES
@@ -34,15 +34,28 @@ def page_items(cut: Cut, total: int, *, from_facts: bool) -> tuple[list[Feedback
     items: list[FeedbackItem] = []
     if total and not (cut.q and cut.sort == "relevance"):
         # Newest first: the page's ids from the narrow fact table, then those rows (a sparse cut stays cheap).
-        ids = queries.page_ids(cut, offset=(page - 1) * size, limit=size, from_facts=from_facts, total=total)
-        by_id = {
-            item.pk: item
-            for item in FeedbackItem.objects.filter(pk__in=ids)
-            .select_related("account")
-            .defer("raw", "account__industry")
-            .prefetch_related(selectors.live_theme_links())
-        }
-        items = [by_id[pk] for pk in ids if pk in by_id]
+        def newest_page() -> list[FeedbackItem]:
+            ids = queries.page_ids(
+                cut, offset=(page - 1) * size, limit=size, from_facts=from_facts, total=total
+            )
+            by_id = {
+                item.pk: item
+                for item in FeedbackItem.objects.filter(pk__in=ids)
+                .select_related("account")
+                .defer("raw", "account__industry")
+                .prefetch_related(selectors.live_theme_links())
+            }
+            return [by_id[pk] for pk in ids if pk in by_id]
+
+        # The page's rows (items, their accounts, live theme links and theme names) are cached like the figures,
+        # under the versions of those tables read in the caller's snapshot (queries.snapshot): any write to an
+        # item, account, link or theme changes the key, so the list is never older than the figures beside it.
+        versions = facts.state()[1]
+        gen = ".".join(str(versions[r]) for r in queries.FIGURE_RELATIONS)
+        key = (
+            f"{cut.cache_key()}:{cut.q}:{cut.sort}:{page}:{size}:{total}:{from_facts}:{timezone.localdate()}"
+        )
+        items = cache.cached("items-page", key, newest_page, gen=gen)
     elif total:
         items = list(
             ordered_items(cut)

@@ -16,7 +16,7 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 
 from productops.roles import Role
-from tests.hardening.crawl import Form, crawl, route_of
+from tests.hardening.crawl import Form, crawl, finish, route_of
 
 HOSTILE = [
     "",
@@ -99,7 +99,7 @@ def _isolated(call):  # type: ignore[no-untyped-def]
     savepoint cannot be released) instead of breaking every later request of the test."""
     try:
         with transaction.atomic():
-            return call()
+            return finish(call())
     except DatabaseError as exc:
         raise BrokenTransaction(str(exc).splitlines()[0]) from exc
 
