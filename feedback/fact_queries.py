@@ -241,26 +241,28 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int, deal_rows: int) -> d
         -- (account, set of themes), from which the distinct accounts and the top themes follow (tens of thousands
         -- of groups to unnest instead of every row).
         g AS MATERIALIZED (
-            SELECT GROUPING(week, source, account_id, theme_ids) AS grp, week, source, account_id, theme_ids,
-                   count(*) AS n, count(nps_score) AS nps_n, coalesce(sum(nps_score), 0) AS nps_sum,
-                   count(*) FILTER (WHERE nps_score <= 6) AS det, count(*) FILTER (WHERE nps_score >= 9) AS pro
-            FROM r GROUP BY GROUPING SETS ((week, source), (account_id, theme_ids))
+            SELECT GROUPING(week, source, nps_score, account_id, theme_ids) AS grp, week, source, nps_score,
+                   account_id, theme_ids, count(*) AS n
+            FROM r GROUP BY GROUPING SETS ((week, source, nps_score), (account_id, theme_ids))
         ),
         counts AS (
-            SELECT coalesce(sum(n), 0), coalesce(sum(nps_n), 0), coalesce(sum(nps_sum), 0), coalesce(sum(det), 0),
-                   coalesce(sum(pro), 0)
+            SELECT coalesce(sum(n), 0), coalesce(sum(n) FILTER (WHERE nps_score IS NOT NULL), 0),
+                   coalesce(sum(n * nps_score), 0), coalesce(sum(n) FILTER (WHERE nps_score <= 6), 0),
+                   coalesce(sum(n) FILTER (WHERE nps_score >= 9), 0)
             FROM g WHERE grp = 3
         ),
         per_account AS MATERIALIZED (
             SELECT acc.account_id, acc.arr
-            FROM (SELECT DISTINCT account_id FROM g WHERE grp = 12) a
+            FROM (SELECT DISTINCT account_id FROM g WHERE grp = 28) a
             JOIN feedback_accountfact acc ON acc.account_id = a.account_id
         ),
         accts AS (
             SELECT count(*) AS n, sum(arr) AS arr, count(*) FILTER (WHERE arr IS NULL) AS unknown FROM per_account
         ),
         series AS (
-            SELECT json_agg(json_build_array(week, source, n)) AS rows FROM g WHERE grp = 3 AND week >= %s
+            SELECT json_agg(json_build_array(week, source, n)) AS rows FROM (
+                SELECT week, source, sum(n) AS n FROM g WHERE grp = 3 AND week >= %s GROUP BY week, source
+            ) w
         ),
         top AS MATERIALIZED (
             SELECT per.theme_id, sum(per.n) AS items, count(per.account_id) AS accounts,
@@ -268,7 +270,7 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int, deal_rows: int) -> d
                    count(acc.account_id) FILTER (WHERE acc.arr IS NULL) AS unknown
             FROM (
                 SELECT th.theme_id, g.account_id, sum(g.n) AS n
-                FROM g CROSS JOIN unnest(g.theme_ids) AS th(theme_id) WHERE g.grp = 12 GROUP BY 1, 2
+                FROM g CROSS JOIN unnest(g.theme_ids) AS th(theme_id) WHERE g.grp = 28 GROUP BY 1, 2
             ) per LEFT JOIN per_account acc ON acc.account_id = per.account_id
             GROUP BY per.theme_id ORDER BY items DESC, per.theme_id LIMIT %s
         ),

@@ -271,7 +271,11 @@ def dashboard(cut: Cut) -> dict[str, Any]:
     key = f"{cut.cache_key()}:{today.isoformat()}:{'facts' if usable else 'items'}"
     gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
     data = cache.cached("figures", key, lambda: compute(cut, today=today), gen=gen)
-    return {**data, "from_facts": usable}
+    return {
+        **data,
+        "from_facts": usable,
+        "gen": gen,
+    }  # gen: the versions, for what the page caches beside them
 
 
 def warm_cuts() -> list[Cut]:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from feedback import cache, facts, queries, selectors, services
+from feedback import cache, queries, selectors, services
 from feedback.filters import Cut, CutForm, ordered_items, parse_cut, search_terms
 from feedback.models import Account, FeedbackItem, Source, Theme
 from feedback.permissions import CURATE_ROLES, READ_ROLES
@@ -27,7 +27,9 @@ from productops.validation import parse_id, parse_ids
 TEMPLATE = "feedback/dashboard.html"
 
 
-def page_items(cut: Cut, total: int, *, from_facts: bool) -> tuple[list[FeedbackItem], dict[str, Any]]:
+def page_items(
+    cut: Cut, total: int, *, from_facts: bool, gen: str
+) -> tuple[list[FeedbackItem], dict[str, Any]]:
     size = settings.FEEDBACK_PAGE_SIZE
     pages = max(1, ceil(total / size))
     page = min(cut.page, pages)
@@ -48,10 +50,8 @@ def page_items(cut: Cut, total: int, *, from_facts: bool) -> tuple[list[Feedback
             return [by_id[pk] for pk in ids if pk in by_id]
 
         # The page's rows (items, their accounts, live theme links and theme names) are cached like the figures,
-        # under the versions of those tables read in the caller's snapshot (queries.snapshot): any write to an
-        # item, account, link or theme changes the key, so the list is never older than the figures beside it.
-        versions = facts.state()[1]
-        gen = ".".join(str(versions[r]) for r in queries.FIGURE_RELATIONS)
+        # under the versions of those tables the figures read in the caller's snapshot (queries.snapshot): any
+        # write to an item, account, link or theme changes the key, so the list is never older than the figures.
         key = (
             f"{cut.cache_key()}:{cut.q}:{cut.sort}:{page}:{size}:{total}:{from_facts}:{timezone.localdate()}"
         )
@@ -77,7 +77,7 @@ def page_items(cut: Cut, total: int, *, from_facts: bool) -> tuple[list[Feedback
 def dashboard_context(request: HttpRequest, cut: Cut, form: CutForm) -> dict[str, Any]:
     with queries.snapshot():  # the figures and the items list see the same writes
         data = queries.dashboard(cut)
-        items, nav = page_items(cut, data["summary"]["items"], from_facts=data["from_facts"])
+        items, nav = page_items(cut, data["summary"]["items"], from_facts=data["from_facts"], gen=data["gen"])
     segment_labels = {s.key: s.label for s in segments()}
     account_name = (
         Account.objects.filter(pk=cut.account_id).values_list("name", flat=True).first()
