@@ -288,7 +288,7 @@ def item_fact_figures(cut: Cut, *, start: date, limit: int, deal_rows: int) -> d
                     SELECT 1 FROM feedback_opportunity_blocking_themes b WHERE b.opportunity_id = o.id
                     AND b.theme_id = ANY(coalesce(%s::bigint[], (SELECT array_agg(theme_id) FROM top)))
                 )
-                ORDER BY o.amount DESC, o.id LIMIT %s
+                ORDER BY o.amount DESC NULLS LAST, o.id LIMIT %s
             ) d
         )
         SELECT counts.*, accts.n, accts.arr, accts.unknown, series.rows, themes.rows, deals.ids

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -173,7 +173,7 @@ def blocked_deals(
             "account__name",
             "blocking_themes__name",
         )
-        .order_by("-amount", "pk")
+        .order_by(F("amount").desc(nulls_last=True), "pk")  # an unknown amount is not the biggest
     )
     deals: dict[int, dict[str, Any]] = {}
     for row in rows[: limit * DEAL_ROWS // DEALS_SHOWN]:

@@ -132,6 +132,9 @@ def assert_same(cut: Cut) -> dict:
     assert [(d["pk"], sorted(d["themes"])) for d in new["deals"]] == [
         (d["pk"], sorted(d["themes"])) for d in old["deals"]
     ], cut
+    # Biggest first, an unknown amount last (it is not the biggest).
+    amounts = [deal["amount"] for deal in new["deals"]]
+    assert amounts == sorted(amounts, key=lambda amount: (amount is None, -(amount or 0))), cut
     total = old["summary"]["items"]
     for offset in (0, 25):
         expected = list(
