@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from productops.roles import Role
+from tests.clients import logged_in
 
 
 @pytest.fixture(autouse=True)
@@ -38,10 +39,7 @@ def client_for(make_user) -> Callable[[Role], Client]:
     """A logged-in test client for a fresh user holding one role."""
 
     def login_as(role: Role) -> Client:
-        user = make_user(f"user-{role.name.lower()}", role)
-        client = Client()
-        client.force_login(user)
-        return client
+        return logged_in(make_user(f"user-{role.name.lower()}", role))
 
     return login_as
 

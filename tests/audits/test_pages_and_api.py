@@ -12,12 +12,7 @@ from audits import inbound_services, services
 from audits.models import InboundQuestion, InboundSource, Response
 from productops.roles import Role
 from tests.audits.conftest import split_answer
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.clients import logged_in
 
 
 def _api(user) -> Client:
@@ -52,14 +47,14 @@ def test_anonymous_goes_to_login(db):
 
 
 def test_productops_runs_a_round_through_the_pages(people, pm_template):
-    ops = _client(people["ops"])
+    ops = logged_in(people["ops"])
     response = ops.post("/audits/rounds/new/", {"template": pm_template.pk, "name": "Q1 audit"})
     assert response.status_code == 302
     round_id = int(response.url.strip("/").split("/")[-1])
     assert ops.post(f"/audits/rounds/{round_id}/", {"username": "nobody"}).status_code == 400
     assert ops.post(f"/audits/rounds/{round_id}/open/").status_code == 302
 
-    pm = _client(people["pm"])
+    pm = logged_in(people["pm"])
     page = pm.get(f"/audits/rounds/{round_id}/answer/")
     assert page.status_code == 200 and "In a typical week, how is your time split?" in page.content.decode()
     from audits.models import Round
@@ -86,7 +81,7 @@ def test_productops_runs_a_round_through_the_pages(people, pm_template):
     assert "Too few answers for a verdict: 1 of 3 participants answered" in results
     assert "&lt;script&gt;x&lt;/script&gt;" in results and "<script>x</script>" not in results
 
-    sales = _client(people["sales"])
+    sales = logged_in(people["sales"])
     assert sales.get(f"/audits/rounds/{round_id}/answer/").status_code == 403  # not a participant
 
 
@@ -122,7 +117,7 @@ def test_query_counts_do_not_grow_with_rows(
     services.round_open(round=earlier)
     services.response_create(round=earlier, user=people["pm"], answers=split_answer(earlier, 40))
     services.round_close(round=earlier)
-    ops = _client(people["ops"])
+    ops = logged_in(people["ops"])
     url = path.format(id=pm_round.pk)
     _fill(pm_round, 0, 2)
     with django_assert_max_num_queries(40) as small:

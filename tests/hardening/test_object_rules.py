@@ -8,19 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from readiness import services
 from readiness.models import ChecklistItem, FaqEntry, FaqEvent, Release, ReleaseStatus
+from tests.clients import logged_in
 from tests.readiness.conftest import account, frozen_today, make_release, people, say, theme  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -36,7 +30,7 @@ def _someone_elses_item(release, people):  # noqa: F811
 
 def test_a_csm_cannot_tick_an_item_owned_by_another_person_or_role_page_and_api(release, people):  # noqa: F811
     item = _someone_elses_item(release, people)
-    csm = _client(people["csm"])
+    csm = logged_in(people["csm"])
     assert csm.post(f"/readiness/items/{item.pk}/tick/").status_code == 403
     assert csm.post(f"/api/v1/checklist-items/{item.pk}/tick/").status_code == 403
     services.item_tick(item=item, actor=people["ops"])
@@ -45,7 +39,7 @@ def test_a_csm_cannot_tick_an_item_owned_by_another_person_or_role_page_and_api(
     assert ChecklistItem.objects.get(pk=item.pk).done_by == people["ops"]
     # ...nor another CSM's item
     mine = release.checklist.filter(owner=people["csm"], needs_evidence=False).first()
-    assert _client(people["csm2"]).post(f"/api/v1/checklist-items/{mine.pk}/tick/").status_code == 403
+    assert logged_in(people["csm2"]).post(f"/api/v1/checklist-items/{mine.pk}/tick/").status_code == 403
     assert csm.post(f"/api/v1/checklist-items/{mine.pk}/tick/").status_code == 200
     # The page offers Tick only where the user may use it.
     html = csm.get(f"/readiness/releases/{release.pk}/").content.decode()
@@ -59,14 +53,14 @@ def test_a_csm_cannot_tick_an_item_owned_by_another_person_or_role_page_and_api(
 def test_an_unowned_item_is_ticked_by_holders_of_its_role(release, people):  # noqa: F811
     item = release.checklist.filter(owner_role="CSM", needs_evidence=False).first()
     ChecklistItem.objects.filter(pk=item.pk).update(owner=None)
-    assert _client(people["pm"]).post(f"/api/v1/checklist-items/{item.pk}/tick/").status_code == 403
-    assert _client(people["csm2"]).post(f"/api/v1/checklist-items/{item.pk}/tick/").status_code == 200
+    assert logged_in(people["pm"]).post(f"/api/v1/checklist-items/{item.pk}/tick/").status_code == 403
+    assert logged_in(people["csm2"]).post(f"/api/v1/checklist-items/{item.pk}/tick/").status_code == 200
 
 
 @pytest.mark.parametrize("who", ["sales", "cpo"])
 def test_an_item_cannot_be_assigned_to_someone_outside_its_role(release, people, who):  # noqa: F811
     item = release.checklist.filter(owner_role="CSM").first()
-    response = _client(people["pm"]).patch(
+    response = logged_in(people["pm"]).patch(
         f"/api/v1/checklist-items/{item.pk}/",
         {"owner": people[who].username},
         content_type="application/json",
@@ -78,7 +72,7 @@ def test_an_item_cannot_be_assigned_to_someone_outside_its_role(release, people,
 def test_a_launched_release_is_frozen_page_and_api(release, people, theme):  # noqa: F811
     item = release.checklist.filter(owner=people["csm"], needs_evidence=False).first()
     Release.objects.filter(pk=release.pk).update(status=ReleaseStatus.LAUNCHED)
-    ops, pm = _client(people["ops"]), _client(people["pm"])
+    ops, pm = logged_in(people["ops"]), logged_in(people["pm"])
     assert ops.post(f"/readiness/items/{item.pk}/tick/").status_code == 403
     assert ops.post(f"/api/v1/checklist-items/{item.pk}/tick/").status_code == 403
     patch = pm.patch(
@@ -106,7 +100,7 @@ def test_a_launched_release_is_frozen_page_and_api(release, people, theme):  # n
 
 
 def test_faq_entries_are_removed_only_by_author_release_pm_or_ops_and_every_change_is_kept(release, people):  # noqa: F811
-    csm, csm2 = _client(people["csm"]), _client(people["csm2"])
+    csm, csm2 = logged_in(people["csm"]), logged_in(people["csm2"])
     csm.post(f"/readiness/releases/{release.pk}/kit/", {"question": "Does it export?", "answer": "Yes."})
     entry = FaqEntry.objects.get()
     assert entry.author == people["csm"]
@@ -117,7 +111,7 @@ def test_faq_entries_are_removed_only_by_author_release_pm_or_ops_and_every_chan
         csm.post(f"/readiness/faq/{pm_entry.pk}/delete/").status_code == 403
     )  # a CSM cannot remove a PM's entry
     assert (
-        _client(people["pm"]).post(f"/readiness/faq/{entry.pk}/delete/").status_code == 302
+        logged_in(people["pm"]).post(f"/readiness/faq/{entry.pk}/delete/").status_code == 302
     )  # release PM may
     events = list(FaqEvent.objects.order_by("id").values_list("action", "question", "actor__username"))
     assert events == [
@@ -130,7 +124,7 @@ def test_faq_entries_are_removed_only_by_author_release_pm_or_ops_and_every_chan
 
 @pytest.mark.parametrize("launch", ["0001-01-01", "9999-12-31", "1999-12-31"])
 def test_a_launch_date_out_of_range_is_a_field_error_page_and_api(people, theme, launch):  # noqa: F811
-    pm = _client(people["pm"])
+    pm = logged_in(people["pm"])
     page = pm.post(
         "/readiness/releases/new/",
         {
@@ -156,12 +150,12 @@ def test_sales_sees_no_verbatims_in_the_kit_but_other_roles_do(release, people, 
     say(risky, theme, "VERBATIM: the export times out every Monday", day=20)
     services.release_refresh_affected_accounts(release=release)
     url = f"/readiness/releases/{release.pk}/kit/"
-    sales_html = _client(people["sales"]).get(url).content.decode()
+    sales_html = logged_in(people["sales"]).get(url).content.decode()
     assert "Risky Co" in sales_html and "VERBATIM" not in sales_html and "What they said" not in sales_html
     for role in ("csm", "pm", "cpo", "ops"):
-        assert "VERBATIM" in _client(people[role]).get(url).content.decode(), role
+        assert "VERBATIM" in logged_in(people[role]).get(url).content.decode(), role
     # ...and the API keeps the same rule: no feedback item reaches Sales.
-    sales = _client(people["sales"])
+    sales = logged_in(people["sales"])
     assert sales.get("/api/v1/feedback/items/").status_code == 403
     item_id = (
         risky.feedback_items.values_list("pk", flat=True).first()

@@ -13,22 +13,17 @@ from datetime import date
 
 import pytest
 from django.db.models import Count, Q
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from feedback import services as feedback_services
 from feedback.models import Account, FeedbackTheme, Lifecycle, Theme
 from readiness import selectors, services
 from readiness.models import Release
 from reports import trends_launches
+from tests.clients import logged_in
 from tests.readiness.conftest import account
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -65,7 +60,7 @@ def test_evidence_from_the_fact_tables_equals_the_item_rows(store, which):
 def test_the_release_page_shows_each_write_in_its_evidence(store, make_release, theme, say, people):
     release = make_release()
     services.checklist_open(release=release)
-    client = _client(people["pm"])
+    client = logged_in(people["pm"])
 
     def evidence() -> selectors.ValidationEvidence:
         page = client.get(f"/readiness/releases/{release.pk}/")
@@ -143,7 +138,7 @@ def big_release(make_release, people):
 
 
 def test_the_kit_pages_affected_accounts_yours_first_with_exact_counts(big_release, people):
-    client = _client(people["csm"])
+    client = logged_in(people["csm"])
     url = f"/readiness/releases/{big_release.pk}/kit/"
     page = client.get(url)
     affected = page.context["affected"]
@@ -164,12 +159,12 @@ def test_the_kit_pages_affected_accounts_yours_first_with_exact_counts(big_relea
     assert [a.name for a in found.page.object_list] == [f"Own {n}" for n in range(120, 130)]
     for junk in ("?owner=abc", "?owner=999999", "?page=zz", "?page=99999999999999999999", "?q=x%00"):
         assert client.get(url + junk).status_code in (200, 400)  # a NUL is refused by the portal-wide rule
-    pm_view = _client(people["pm"]).get(url).context["affected"]
+    pm_view = logged_in(people["pm"]).get(url).context["affected"]
     assert pm_view.showing == "every account" and pm_view.page.paginator.count == 172
 
 
 def test_the_kit_csv_holds_every_affected_account_safely(big_release, people):
-    response = _client(people["sales"]).get(f"/readiness/releases/{big_release.pk}/kit/accounts.csv")
+    response = logged_in(people["sales"]).get(f"/readiness/releases/{big_release.pk}/kit/accounts.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["account", "domain", "owner"]
@@ -177,7 +172,7 @@ def test_the_kit_csv_holds_every_affected_account_safely(big_release, people):
     assert rows[1][:3] == ["'=HYPERLINK(1)", "", ""]  # a formula cell is defused
     assert {"Own 129", "Other 039", "Nobody's"} <= {r[0] for r in rows}
     assert next(r[:3] for r in rows if r[0] == "Own 000") == ["Own 000", "own0.example", "csm1"]
-    assert _client(people["sales"]).get("/readiness/releases/999999/kit/accounts.csv").status_code == 404
+    assert logged_in(people["sales"]).get("/readiness/releases/999999/kit/accounts.csv").status_code == 404
 
 
 @override_settings(CHURN_RISK_SCORE_THRESHOLD=70)
@@ -185,7 +180,7 @@ def test_the_kits_cached_high_risk_list_shows_each_write_at_once(make_release, t
     release = make_release()
     risky = account("Risky Co", risk=90, owner=people["csm2"])
     say(risky, theme, "first words", day=1)
-    client = _client(people["pm"])
+    client = logged_in(people["pm"])
 
     def high_risk() -> selectors.HighRiskList:
         return client.get(f"/readiness/releases/{release.pk}/kit/").context["high_risk"]
@@ -210,7 +205,7 @@ def test_affected_account_writes_show_at_once_on_the_board_and_the_kit(make_rele
     release = make_release()
     mine = [account(f"Mine {n}", owner=people["csm"]) for n in range(3)]
     release.affected_accounts.set(mine[:2])
-    csm = _client(people["csm"])
+    csm = logged_in(people["csm"])
     kit_url = f"/readiness/releases/{release.pk}/kit/"
 
     def board_count() -> int:
@@ -221,7 +216,7 @@ def test_affected_account_writes_show_at_once_on_the_board_and_the_kit(make_rele
         return [a.name for a in csm.get(kit_url).context["affected"].page.object_list]
 
     assert board_count() == 2 and kit_names() == ["Mine 0", "Mine 1"]
-    pm = _client(people["pm"])
+    pm = logged_in(people["pm"])
     pm.post(f"/readiness/releases/{release.pk}/accounts/", {"action": "add", "name": "Mine 2"})
     assert board_count() == 3 and kit_names() == ["Mine 0", "Mine 1", "Mine 2"]
     pm.post(f"/readiness/releases/{release.pk}/accounts/", {"action": "remove", "account": mine[0].pk})
