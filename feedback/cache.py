@@ -62,7 +62,7 @@ def cached(name: str, key: str, compute: Callable[[], T], *, gen: str | None = N
     if not enabled():
         return compute()
     if gen is None:
-        gen = ".".join(str(n) for n in facts.state()[1].values())
+        gen = facts.version_key(facts.state()[1], facts.RELATIONS)
     epoch = _cache().get(_EPOCH_KEY, 0)
     full_key = f"feedback:{name}:{key}:{gen}:{_settings_hash()}:{epoch}"
     value = _cache().get(full_key)

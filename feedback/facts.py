@@ -87,6 +87,15 @@ def flush() -> None:
         cursor.execute("SELECT feedback_fact_flush()")
 
 
+# The tables the dashboard's figures (and the pages that reuse them) read: their versions key those values' cache.
+FIGURE_RELATIONS = ("items", "links", "accounts", "deals", "themes")
+
+
+def version_key(found: dict[str, int], relations: tuple[str, ...] = FIGURE_RELATIONS) -> str:
+    """The cache key part of a value read from `relations`, at the versions `found` (from `state()`)."""
+    return ".".join(str(found[relation]) for relation in relations)
+
+
 def versions() -> dict[str, int]:
     """Writes so far per relation, as the current snapshot sees them: the cache key part that makes it exact."""
     with connection.cursor() as cursor:

@@ -182,9 +182,6 @@ def blocked_deals(
     return list(deals.values())[:limit]
 
 
-FIGURE_RELATIONS = ("items", "links", "accounts", "deals", "themes")
-
-
 @contextmanager
 def snapshot() -> Iterator[None]:
     """Read the page's figures, cache versions and items list in one REPEATABLE READ snapshot.
@@ -269,7 +266,7 @@ def dashboard(cut: Cut) -> dict[str, Any]:
     usable, versions = facts.state()
     compute = partial(figures, flushed=True) if usable else figures_from_items
     key = f"{cut.cache_key()}:{today.isoformat()}:{'facts' if usable else 'items'}"
-    gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+    gen = facts.version_key(versions)
     data = cache.cached("figures", key, lambda: compute(cut, today=today), gen=gen)
     return {
         **data,
@@ -310,7 +307,7 @@ def warm() -> int:
 def all_themes() -> list[dict[str, Any]]:
     """Items, distinct accounts and ARR of every theme over the whole store (the themes page), cached."""
     usable, versions = facts.state()
-    gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+    gen = facts.version_key(versions)
     if usable:
         return cache.cached(
             "theme-list",

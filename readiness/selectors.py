@@ -18,7 +18,8 @@ from feedback import cache, facts, segments
 from feedback import selectors as feedback_selectors
 from feedback.models import Account, FeedbackItem, FeedbackTheme, Source, UsageMetric
 from feedback.permissions import can_read_feedback
-from feedback.queries import FIGURE_RELATIONS, snapshot
+from feedback.queries import snapshot
+from feedback.templatetags.feedback_tags import person
 from productops.validation import parse_id
 from readiness.models import Category, ChecklistItem, ItemEvent, Release, ReleaseStatus
 
@@ -135,8 +136,7 @@ def board(*, today: date, user: Any = None, only_mine: bool = False) -> list[Boa
 
 def _readiness_gen() -> str:
     """The versions of the tables the readiness counts read (accounts, affected accounts), in this snapshot."""
-    versions = facts.state()[1]
-    return f"{versions['accounts']}.{versions['affected']}"
+    return facts.version_key(facts.state()[1], ("accounts", "affected"))
 
 
 def my_accounts_per_release(user: Any) -> dict[int, int]:
@@ -198,7 +198,7 @@ def validation_evidence(release: Release, *, account_limit: int = 12) -> Validat
         usable, versions = facts.state()
         compute = evidence_counts_from_facts if usable else evidence_counts_from_items
         key = f"{','.join(map(str, theme_ids))}:{account_limit}:{'facts' if usable else 'items'}"
-        gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+        gen = facts.version_key(versions)
         counts = cache.cached(
             "evidence", key, lambda: compute(theme_ids, account_limit=account_limit), gen=gen
         )
@@ -323,8 +323,7 @@ def high_risk_accounts(
     theme_ids = sorted(theme.pk for theme in release.themes.all())  # prefetched by the views
     user_pk = getattr(user, "pk", None)
     with snapshot():
-        versions = facts.state()[1]  # applies this transaction's own fact deltas first
-        gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+        gen = facts.version_key(facts.state()[1])  # applies this transaction's own fact deltas first
         key = f"{','.join(map(str, theme_ids))}:{user_pk}:{limit}:{quotes_per_account}"
         found = cache.cached(
             "high-risk",
@@ -391,7 +390,7 @@ NO_OWNER = "none"
 
 
 def _owner_name(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user is not None else "No owner"
+    return person(user) if user is not None else "No owner"
 
 
 @dataclass
@@ -492,16 +491,3 @@ def affected_accounts(
         query=query,
         page=shown_page,
     )
-
-
-def affected_accounts_by_owner(release: Release) -> list[tuple[str, list[Account]]]:
-    """Every affected account grouped by owner (the CSV download and small releases; the kit pages them)."""
-    groups: dict[str, list[Account]] = {}
-    for account in release.affected_accounts.select_related("owner_csm").order_by("name"):
-        owner = (
-            account.owner_csm.get_full_name() or account.owner_csm.username
-            if account.owner_csm
-            else "No owner"
-        )
-        groups.setdefault(owner, []).append(account)
-    return sorted(groups.items(), key=lambda pair: (pair[0] == "No owner", pair[0]))

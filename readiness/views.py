@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from feedback.permissions import can_read_feedback
 from feedback.queries import snapshot
 from feedback.selectors import accounts_matching
-from feedback.views.dashboard import _csv_safe, _Echo
+from productops.csv_cells import Echo, csv_safe
 from productops.navigation import PILLAR_ROLES
 from productops.roles import Role, has_any_role, role_required
 from productops.validation import parse_id
@@ -229,7 +229,7 @@ AFFECTED_CSV_COLUMNS = ["account", "domain", "owner", "owner_email", "lifecycle"
 def kit_accounts_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every affected account of a release as CSV (the kit shows them a page at a time)."""
     release = _release(pk)
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     fields = ["name", "domain", "owner_csm__first_name", "owner_csm__last_name", "owner_csm__username"]
     fields += ["owner_csm__email", "lifecycle", "arr", "salesforce_id"]
     # Read here, in one query: at most one row per account (tens of thousands), and the stream then touches no
@@ -241,7 +241,7 @@ def kit_accounts_csv(request: HttpRequest, pk: int) -> HttpResponse:
         for name, domain, first, last, username, email, lifecycle, arr, sf_id in rows:
             owner = " ".join(filter(None, [first, last])) or username or ""
             cells = [name, domain, owner, email or "", lifecycle, "" if arr is None else arr, sf_id or ""]
-            yield writer.writerow([_csv_safe(cell) for cell in cells])
+            yield writer.writerow([csv_safe(cell) for cell in cells])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="release-{release.pk}-affected-accounts.csv"'

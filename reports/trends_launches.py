@@ -126,12 +126,11 @@ def _before_after(theme_ids: list[int], launch: date, days: int) -> dict[tuple[s
     """`_before_after_from_items`, cached under the versions of the tables it reads (items, theme links, accounts
     and deals for the segments), read in the same snapshot: exact, as the dashboard's figures (feedback.cache)."""
     from feedback import cache, facts
-    from feedback.queries import FIGURE_RELATIONS, snapshot
+    from feedback.queries import snapshot
 
     ids = sorted(theme_ids)
     with snapshot():
-        versions = facts.state()[1]
-        gen = ".".join(str(versions[r]) for r in FIGURE_RELATIONS)
+        gen = facts.version_key(facts.state()[1])
         key = f"{','.join(map(str, ids))}:{launch.isoformat()}:{days}"
         found = cache.cached(
             "launch-outcome", key, lambda: dict(_before_after_from_items(ids, launch, days)), gen=gen

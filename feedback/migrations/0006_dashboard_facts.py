@@ -1,7 +1,7 @@
 """Narrow fact tables for the dashboard's figures, kept exact by statement-level triggers (feedback/fact_sql.py).
 
-The migration creates the tables, the functions and triggers, stores the current segment thresholds and fills the tables from the store (about a minute at a million items on the
-development machine).
+The migration creates the tables, the functions and triggers; 0007 stores the current segment thresholds and fills the
+tables from the store (see `fill` below).
 """
 
 import django.contrib.postgres.fields

@@ -21,6 +21,7 @@ from feedback.filters import Cut, CutForm, ordered_items, parse_cut, search_term
 from feedback.models import Account, FeedbackItem, Source, Theme
 from feedback.permissions import CURATE_ROLES, READ_ROLES
 from feedback.segments import segments
+from productops.csv_cells import Echo, csv_safe
 from productops.roles import has_any_role, role_required
 from productops.validation import parse_id, parse_ids
 
@@ -110,18 +111,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _csv_safe(value: object) -> object:
-    # A cell starting with = + - @ is a formula in Excel: customer text must never run as one.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_COLUMNS = [
     ("id", "id"),
     ("occurred_at", "occurred_at"),
@@ -138,11 +127,11 @@ CSV_COLUMNS = [
 
 def csv_rows(cut: Cut) -> Iterator[str]:
     """The cut as CSV lines. A server-side cursor feeds it in chunks, so memory stays flat at a million rows."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow([name for name, _ in CSV_COLUMNS])
     rows = ordered_items(cut).values_list(*[field for _, field in CSV_COLUMNS]).iterator(chunk_size=2000)
     for row in rows:
-        yield writer.writerow([_csv_safe(value) for value in row])
+        yield writer.writerow([csv_safe(value) for value in row])
 
 
 @role_required(*READ_ROLES)
