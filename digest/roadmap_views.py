@@ -11,10 +11,12 @@ from digest.forms import RoadmapFilterForm
 from digest.roadmap import COLUMNS, end_of_next_quarter
 from digest.roadmap import roadmap as roadmap_rows
 from productops.navigation import PILLAR_ROLES
+from productops.page_cache import cached_page
 from productops.roles import Role, has_any_role, role_required
 
 
 @role_required(*PILLAR_ROLES["roadmap"])
+@cached_page
 def roadmap(request: HttpRequest) -> HttpResponse:
     form = RoadmapFilterForm(request.GET or None)
     today = timezone.localdate()

@@ -14,6 +14,7 @@ from digest.emails import user_id_from_token
 from digest.forms import ArchiveSearchForm, SubscriptionForm
 from digest.models import Digest, DigestSubscription
 from productops.navigation import PILLAR_ROLES
+from productops.page_cache import cached_page
 from productops.roles import Role, has_any_role, role_required
 
 READ_ROLES = PILLAR_ROLES["digest"]
@@ -54,11 +55,13 @@ def _page(request: HttpRequest, digest: Digest | None, *, preview: bool = False)
 
 
 @role_required(*READ_ROLES)
+@cached_page
 def index(request: HttpRequest) -> HttpResponse:
     return _page(request, selectors.latest_published())
 
 
 @role_required(*READ_ROLES)
+@cached_page
 def period(request: HttpRequest, period: str) -> HttpResponse:
     year, week = parse_period(period)
     digest = selectors.digest_by_period(year, week)

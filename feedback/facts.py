@@ -9,7 +9,6 @@ deploy), `usable()` is false, the dashboard computes from the item rows (exact, 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -96,12 +95,18 @@ def version_key(found: dict[str, int], relations: tuple[str, ...] = FIGURE_RELAT
     return ".".join(str(found[relation]) for relation in relations)
 
 
-def versions() -> dict[str, int]:
-    """Writes so far per relation, as the current snapshot sees them: the cache key part that makes it exact."""
+def all_versions() -> dict[str, int]:
+    """Writes so far per relation counted in feedback_factchange (the store's, and every other table's by app,
+    productops.page_cache), as the current snapshot sees them."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT relation, sum(n) FROM feedback_factchange GROUP BY relation")
-        found: dict[str, Any] = dict(cursor.fetchall())
-    return {relation: int(found.get(relation) or 0) for relation in RELATIONS}
+        return {relation: int(n) for relation, n in cursor.fetchall()}
+
+
+def versions() -> dict[str, int]:
+    """Writes so far per relation, as the current snapshot sees them: the cache key part that makes it exact."""
+    found = all_versions()
+    return {relation: found.get(relation, 0) for relation in RELATIONS}
 
 
 def compact_changes() -> None:

@@ -18,6 +18,7 @@ from feedback.queries import snapshot
 from feedback.selectors import accounts_matching
 from productops.csv_cells import Echo, csv_safe
 from productops.navigation import PILLAR_ROLES
+from productops.page_cache import cached_page
 from productops.roles import Role, has_any_role, role_required
 from productops.validation import parse_id
 from readiness import selectors, services
@@ -30,6 +31,7 @@ FAQ_ROLES = (Role.PM, Role.PRODUCT_OPS, Role.CSM)
 
 
 @role_required(*READ_ROLES)
+@cached_page
 def index(request: HttpRequest) -> HttpResponse:
     is_csm = has_any_role(request.user, [Role.CSM])
     only_mine = request.GET.get("mine", "1" if is_csm else "0") == "1"
@@ -74,6 +76,7 @@ def _release(pk: int) -> Release:
 
 
 @role_required(*READ_ROLES)
+@cached_page
 def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release(pk)
     return render(request, "readiness/release.html", _release_context(request, release))
@@ -181,6 +184,7 @@ def release_accounts(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*READ_ROLES)
+@cached_page
 def kit(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release(pk)
     form = FaqForm()

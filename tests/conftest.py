@@ -19,9 +19,14 @@ from tests.clients import logged_in
 def _fresh_figure_cache():
     """Figures cached under table versions (feedback.cache) by an earlier test, whose rows were rolled back, must not
     be found by a later test that reaches the same versions with other rows: each test starts a new cache epoch."""
+    from django.core.cache import caches
+
     from feedback import cache
+    from productops import page_cache
 
     cache.new_epoch()
+    # Rendered pages too (productops/page_cache.py), for the same reason.
+    caches[page_cache.CACHE_ALIAS].clear()
 
 
 @pytest.fixture

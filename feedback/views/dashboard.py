@@ -22,6 +22,7 @@ from feedback.models import Account, FeedbackItem, Source, Theme
 from feedback.permissions import CURATE_ROLES, READ_ROLES
 from feedback.segments import segments
 from productops.csv_cells import Echo, csv_safe
+from productops.page_cache import cached_page
 from productops.roles import has_any_role, role_required
 from productops.validation import parse_id, parse_ids
 
@@ -101,6 +102,7 @@ def dashboard_context(request: HttpRequest, cut: Cut, form: CutForm) -> dict[str
 
 
 @role_required(*READ_ROLES)
+@cached_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     cut, form = parse_cut(request.GET)
     context = dashboard_context(request, cut, form)

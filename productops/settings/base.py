@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "productops.context_processors.navigation",
+                "productops.page_cache.csrf_placeholder",
             ],
         },
     }
@@ -332,7 +333,16 @@ FEEDBACK_CACHE_ALIAS = "feedback"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     FEEDBACK_CACHE_ALIAS: {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    # Rendered pages per user under every table's version (productops/page_cache.py): each process's own memory,
+    # so nothing crosses a deploy; at most PAGE_CACHE_ENTRIES pages per process (about 50 KB each).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 1000, minimum=1)},
+    },
 }
+# How long a rendered page is kept; any write to any table makes it unreachable sooner. 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600, minimum=0)
 # Items per dashboard page, and the trigram similarity above which two items of one account are shown as duplicates.
 FEEDBACK_PAGE_SIZE = env_int("FEEDBACK_PAGE_SIZE", 25, minimum=1)
 FEEDBACK_DUPLICATE_SIMILARITY = env_decimal("FEEDBACK_DUPLICATE_SIMILARITY", "0.6")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from feedback import cache as store_cache
 from feedback.permissions import CURATE_ROLES, READ_ROLES
 from productops.navigation import PILLAR_ROLES
+from productops.page_cache import cached_page
 from productops.roles import has_any_role, role_required
 from readiness.models import Release
 from reports import rollups, summary_sources, trends_charts
@@ -59,6 +60,7 @@ def _help() -> dict[str, Any]:
 
 
 @role_required(*REPORT_ROLES)
+@cached_page
 def landing(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     report = cached_report(TrendParams(today=today))
@@ -88,6 +90,7 @@ def _trend_context(request: HttpRequest, form: TrendForm, report: TrendReport | 
 
 
 @role_required(*REPORT_ROLES)
+@cached_page
 def trends(request: HttpRequest) -> HttpResponse:
     form = TrendForm(request.GET or None)
     if request.GET and not form.is_valid():

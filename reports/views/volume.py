@@ -9,10 +9,12 @@ from django.shortcuts import render
 
 from feedback import selectors
 from productops.navigation import PILLAR_ROLES
+from productops.page_cache import cached_page
 from productops.roles import role_required
 
 
 @role_required(*PILLAR_ROLES["reports"])
+@cached_page
 def reports(request: HttpRequest) -> HttpResponse:
     weeks = 26
     # Complete weeks only: the week in progress would end every line in a drop that is not a trend.

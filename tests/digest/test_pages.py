@@ -117,7 +117,7 @@ def test_roadmap_filters_by_area_and_my_accounts(world, people):
 def test_roadmap_queries_do_not_grow_with_releases(world, people, django_assert_max_num_queries):
     client = client_for_user(people["csm"])
     # 15: the CSM's accounts per release are one cached count, read with the table versions (one more query)
-    with django_assert_max_num_queries(15) as small:
+    with django_assert_max_num_queries(16) as small:  # 15, and the page cache's versions
         client.get("/roadmap/")
     for n in range(10):
         release = Release.objects.create(

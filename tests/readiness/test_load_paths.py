@@ -26,6 +26,14 @@ from tests.readiness.conftest import account
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _render_every_view(settings):
+    """These tests read the values cached inside a page through its template context, which a page served whole from
+    the page cache does not have: pages are rendered every time here (tests/readiness/test_page_cache.py covers that
+    cache)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def store(theme, say, people):
     """Accounts in every segment, items on two themes, a removed link, an item without an account."""
