@@ -25,6 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "productops.settings.dev")
+# What a page costs to compute, so no request is answered by the rendered-page cache (bench/load.py measures that).
+os.environ["PAGE_CACHE_SECONDS"] = "0"
 os.environ.setdefault("DJANGO_DEBUG", "false")  # DEBUG would keep every query in memory and skew timings
 # Reports are measured computing every figure from the tables: no dashboard cache behind them.
 os.environ["FEEDBACK_DASHBOARD_CACHE_SECONDS"] = "0"

@@ -17,6 +17,7 @@ The cache is each web process's own memory, so a deploy (new templates, new code
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -97,7 +98,9 @@ def enabled() -> bool:
 def _key(request: HttpRequest) -> str:
     versions = facts.all_versions()
     stamp = ".".join(f"{relation}{count}" for relation, count in sorted(versions.items()))
-    return f"{request.user.pk}:{timezone.localdate()}:{request.get_full_path()}:{stamp}"
+    # Hashed: a query string can be kilobytes long.
+    digest = hashlib.sha256(f"{request.get_full_path()}\n{stamp}".encode()).hexdigest()
+    return f"page:{request.user.pk}:{timezone.localdate()}:{digest}"
 
 
 def _keepable(request: HttpRequest) -> bool:
