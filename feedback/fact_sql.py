@@ -279,12 +279,18 @@ BEGIN
         {_DOCUMENT.format(t="new_rows")}
     FROM new_rows;
     -- New items have no themes yet: their deltas come straight from the transition table, joined to the
-    -- accounts' classes once.
+    -- accounts' classes once. The page's accounts are looked up by key first: the planner knows nothing of the
+    -- transition table and would hash all of feedback_accountfact (11 ms per page at 21,000 accounts, growing
+    -- with them, against 3 ms).
     PERFORM feedback_fact_pending_init();
-    WITH x AS MATERIALIZED (
+    WITH a AS MATERIALIZED (
+        SELECT account_id, segbits, owner_id, sources_mask FROM feedback_accountfact
+        WHERE account_id = ANY(ARRAY(SELECT DISTINCT account_id FROM new_rows WHERE account_id IS NOT NULL))
+    ),
+    x AS MATERIALIZED (
         SELECT f.account_id, f.source, f.nps_score, {_ITEM_WEEK.format(t="f")} AS week,
             coalesce(a.segbits, -1) AS segbits, coalesce(a.owner_id, 0) AS owner_id, a.sources_mask
-        FROM new_rows f LEFT JOIN feedback_accountfact a ON a.account_id = f.account_id
+        FROM new_rows f LEFT JOIN a ON a.account_id = f.account_id
     ),
     by_class AS (
         {_DELTA.format(cols=_COLS)}
