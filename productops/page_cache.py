@@ -2,7 +2,7 @@
 without rendering it again.
 
 Rendering, not SQL, is most of what a page costs (README, "Load"): a dashboard renders some 1,200 template nodes.
-A page is kept under a key made of its path and query, the user, the day, and the write count of every table of the
+A page is kept under a key made of its host, path and query, the user, the day, and the write count of every table of the
 portal's apps (`feedback_factchange`, appended in the writer's own transaction: by the dashboard's fact triggers for
 the store's tables, by the statement triggers installed here for all the others). So any committed write changes the
 key of every kept page, and a page is never shown older than the writes committed before the request read the
@@ -99,7 +99,7 @@ def _key(request: HttpRequest) -> str:
     versions = facts.all_versions()
     stamp = ".".join(f"{relation}{count}" for relation, count in sorted(versions.items()))
     # Hashed: a query string can be kilobytes long.
-    digest = hashlib.sha256(f"{request.get_full_path()}\n{stamp}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{request.get_host()}\n{request.get_full_path()}\n{stamp}".encode()).hexdigest()
     return f"page:{request.user.pk}:{timezone.localdate()}:{digest}"
 
 
