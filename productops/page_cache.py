@@ -2,12 +2,12 @@
 without rendering it again.
 
 Rendering, not SQL, is most of what a page costs (README, "Load"): a dashboard renders some 1,200 template nodes.
-A page is kept under a key made of its host, path and query, the user, the day, and the write count of every table of the
-portal's apps (`feedback_factchange`, appended in the writer's own transaction: by the dashboard's fact triggers for
-the store's tables, by the statement triggers installed here for all the others). So any committed write changes the
-key of every kept page, and a page is never shown older than the writes committed before the request read the
-versions. Versions are read before the page is rendered: a write landing meanwhile is at worst in a page kept under
-the older versions, never missing from one kept under the newer.
+A page is kept under a key made of its host, path and query, the user, the day, and the write count of every table
+of the portal's apps (`feedback_factchange`, appended in the writer's own transaction: by the dashboard's fact
+triggers for the store's tables, by the statement triggers installed here for all the others). So any committed
+write changes the key of every kept page, and a page is never shown older than the writes committed before the
+request read the versions. Versions are read before the page is rendered: a write landing meanwhile is at worst in a
+page kept under the older versions, never missing from one kept under the newer.
 
 What differs between two requests of one user for the same page at the same versions is only the CSRF token: pages
 are rendered with a placeholder in its place (`csrf_placeholder`, a context processor) and each response gets its
