@@ -8,6 +8,7 @@ import time_machine
 
 from feedback.models import Account, FeedbackItem, FeedbackTheme, Lifecycle, Theme
 from productops.roles import Role
+from readiness import services
 from readiness.models import Release, Tier
 
 TODAY = date(2026, 3, 2)
@@ -72,3 +73,14 @@ def account(
     return Account.objects.create(
         name=name, arr=Decimal(arr), churn_risk_score=risk, owner_csm=owner, lifecycle=lifecycle
     )
+
+
+@pytest.fixture
+def open_release(make_release, theme, say, people) -> Release:
+    """A release whose checklist is open, linked to a theme six at-risk accounts of the CSM gave feedback on."""
+    release = make_release(launch=date(2026, 4, 6))
+    for n in range(6):
+        say(account(f"Acct {n}", risk=90, owner=people["csm"]), theme, f"reports {n}")
+    services.release_refresh_affected_accounts(release=release)
+    services.checklist_open(release=release)
+    return release

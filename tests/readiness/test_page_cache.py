@@ -15,21 +15,10 @@ from productops import page_cache
 from readiness import services
 from readiness.models import ChecklistItem
 from tests.clients import logged_in
-from tests.readiness.conftest import account
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def open_release(make_release, theme, say, people):
-    release = make_release(launch=date(2026, 4, 6))
-    for n in range(4):
-        say(account(f"Acct {n}", risk=90, owner=people["csm"]), theme, f"reports {n}")
-    services.release_refresh_affected_accounts(release=release)
-    services.checklist_open(release=release)
-    return release
 
 
 def _without_tokens(html: str) -> str:

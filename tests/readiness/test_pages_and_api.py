@@ -13,16 +13,6 @@ from tests.readiness.conftest import account
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_release(make_release, theme, say, people):
-    release = make_release(launch=date(2026, 4, 6))
-    for n in range(6):
-        say(account(f"Acct {n}", risk=90, owner=people["csm"]), theme, f"reports {n}")
-    services.release_refresh_affected_accounts(release=release)
-    services.checklist_open(release=release)
-    return release
-
-
 def test_board_lists_releases_touching_a_csms_accounts_by_default(
     open_release, make_release, people, django_assert_max_num_queries
 ):
