@@ -161,6 +161,12 @@ def clear_on_setting_change(**_: Any) -> None:
     caches[CACHE_ALIAS].clear()
 
 
+def clear_on_file_change(file_path: Any, **_: Any) -> None:
+    """runserver's reloader: a template edited while the server runs does not restart it, so the pages kept from
+    the old template go (a changed Python file restarts the process, which empties the cache anyway)."""
+    caches[CACHE_ALIAS].clear()
+
+
 def csrf_placeholder(request: HttpRequest) -> dict[str, str]:
     """Context processor: while a page is rendered to be kept, its CSRF token is the placeholder (after Django's
     own csrf processor, so this one wins)."""

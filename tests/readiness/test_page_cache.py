@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils.autoreload import file_changed
 
 from productops import page_cache
 from readiness import services
@@ -121,3 +125,15 @@ def test_a_kept_page_is_the_page_rendered_anew(open_release, people, user, path)
     kept = client.get(path).content.decode()
     assert _without_tokens(kept) == _without_tokens(first.content.decode())
     assert _without_tokens(kept) == _without_tokens(_rendered_fresh(people[user], path))
+
+
+def test_a_template_edited_under_runserver_drops_the_kept_pages(open_release, people):
+    client = logged_in(people["csm"])
+    path = f"/readiness/releases/{open_release.pk}/"
+    client.get(path)
+    with CaptureQueriesContext(connection) as kept:
+        client.get(path)
+    file_changed.send(sender=None, file_path=Path(settings.BASE_DIR) / "templates" / "base.html")
+    with CaptureQueriesContext(connection) as rendered:
+        client.get(path)
+    assert len(kept.captured_queries) == 4 < len(rendered.captured_queries)
