@@ -39,9 +39,8 @@ _RENDERING_FLAG = "_page_cache_rendering"
 
 # Apps whose tables pages read, and so get a version trigger (their app label is the relation counted).
 VERSIONED_APPS = ("audits", "auth", "digest", "feedback", "integrations", "readiness", "reports", "uploads")
-# Tables with finer versions of their own (the fact triggers of feedback/fact_sql.py, readiness's "affected"), the
-# derived fact tables those triggers write, and the change log itself.
-OWN_VERSION_TABLES = frozenset(
+# Tables counted by triggers of their own: the fact triggers of feedback/fact_sql.py and readiness's "affected".
+COUNTED_ELSEWHERE = frozenset(
     {
         "feedback_feedbackitem",
         "feedback_feedbacktheme",
@@ -50,6 +49,11 @@ OWN_VERSION_TABLES = frozenset(
         "feedback_opportunity_blocking_themes",
         "feedback_theme",
         "readiness_release_affected_accounts",
+    }
+)
+# Written only by those triggers, from the tables above (and the change log itself): nothing to count.
+DERIVED_TABLES = frozenset(
+    {
         "feedback_itemfact",
         "feedback_accountfact",
         "feedback_classfact",
@@ -69,7 +73,9 @@ def versioned_tables(app_label: str) -> dict[str, str]:
     return {
         model._meta.db_table: app_label
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model._meta.db_table not in OWN_VERSION_TABLES
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.db_table not in COUNTED_ELSEWHERE | DERIVED_TABLES
     }
 
 

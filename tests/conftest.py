@@ -30,6 +30,12 @@ def _fresh_figure_cache():
 
 
 @pytest.fixture
+def render_every_view(settings):
+    """Turn the rendered-page cache off (productops/page_cache.py) for tests that look inside a page's rendering."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def make_user(db) -> Callable[..., object]:
     def make(username: str, *roles: Role, password: str = "pw-for-tests", email: str = "") -> object:
         user = get_user_model().objects.create_user(username=username, password=password, email=email)

@@ -23,15 +23,9 @@ from reports import trends_launches
 from tests.clients import logged_in
 from tests.readiness.conftest import account
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _render_every_view(settings):
-    """These tests read the values cached inside a page through its template context, which a page served whole from
-    the page cache does not have: pages are rendered every time here (tests/readiness/test_page_cache.py covers that
-    cache)."""
-    settings.PAGE_CACHE_SECONDS = 0
+# These tests read the values cached inside a page through its template context, which a page served whole by the
+# page cache does not have.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("render_every_view")]
 
 
 @pytest.fixture
