@@ -113,6 +113,27 @@ CREATE OR REPLACE FUNCTION feedback_fact_source_bit(source text) RETURNS integer
         WHEN 'survey' THEN 16 WHEN 'manual' THEN 32 ELSE 64 END
 $$;
 
+-- The number of a set of themes (sorted): 0 for none; a set seen for the first time is added. Called once per
+-- distinct set a statement writes. When another transaction adds the same set meanwhile, ON CONFLICT waits for it
+-- and the second look (a new snapshot: this function is volatile) finds its row.
+CREATE OR REPLACE FUNCTION feedback_fact_themeset(themes bigint[]) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    found integer;
+BEGIN
+    IF coalesce(cardinality(themes), 0) = 0 THEN
+        RETURN 0;
+    END IF;
+    SELECT id INTO found FROM feedback_themeset WHERE theme_ids = themes;
+    IF found IS NULL THEN
+        INSERT INTO feedback_themeset (theme_ids) VALUES (themes) ON CONFLICT (theme_ids) DO NOTHING
+        RETURNING id INTO found;
+    END IF;
+    IF found IS NULL THEN
+        SELECT id INTO found FROM feedback_themeset WHERE theme_ids = themes;
+    END IF;
+    RETURN found;
+END $$;
+
 CREATE OR REPLACE FUNCTION feedback_fact_segbits(ids bigint[])
 RETURNS TABLE (account_id bigint, segbits integer, owner_id bigint, arr numeric) LANGUAGE sql STABLE AS $$
     SELECT a.id,
@@ -375,13 +396,17 @@ BEGIN
         ids := ARRAY(SELECT item_id FROM new_rows UNION SELECT item_id FROM old_rows ORDER BY 1);
     END IF;
     PERFORM feedback_fact_add_themes(ids, -1);
-    UPDATE feedback_itemfact f SET theme_ids = coalesce(l.themes, '{{}}')
-    FROM (
-        SELECT i.id, (SELECT array_agg(ft.theme_id ORDER BY ft.theme_id) FROM feedback_feedbacktheme ft
-                      WHERE ft.item_id = i.id AND NOT ft.removed) AS themes
+    WITH l AS MATERIALIZED (
+        SELECT i.id, coalesce((SELECT array_agg(ft.theme_id ORDER BY ft.theme_id) FROM feedback_feedbacktheme ft
+                               WHERE ft.item_id = i.id AND NOT ft.removed), '{{}}') AS themes
         FROM unnest(ids) AS i(id)
-    ) l
-    WHERE f.item_id = l.id AND f.theme_ids IS DISTINCT FROM coalesce(l.themes, '{{}}');
+    ),
+    s AS MATERIALIZED (  -- numbered once per distinct set, not per item
+        SELECT d.themes, feedback_fact_themeset(d.themes) AS id FROM (SELECT DISTINCT themes FROM l) d
+    )
+    UPDATE feedback_itemfact f SET theme_ids = l.themes, themeset = s.id
+    FROM l JOIN s ON s.themes = l.themes
+    WHERE f.item_id = l.id AND f.theme_ids IS DISTINCT FROM l.themes;
     PERFORM feedback_fact_add_themes(ids, 1);
     IF TG_OP <> 'INSERT' THEN
         PERFORM feedback_fact_remask(ARRAY(
@@ -442,13 +467,20 @@ BEGIN
     END IF;
     TRUNCATE feedback_itemfact, feedback_accountfact, feedback_classfact, feedback_weekfact,
         feedback_themeclassfact, feedback_accountthemefact;
-    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, document)
+    CREATE TEMPORARY TABLE feedback_rebuild_links ON COMMIT DROP AS
+    SELECT item_id, array_agg(theme_id ORDER BY theme_id) AS themes FROM feedback_feedbacktheme
+    WHERE NOT removed GROUP BY item_id;
+    INSERT INTO feedback_themeset (theme_ids) SELECT DISTINCT themes FROM feedback_rebuild_links ORDER BY 1
+    ON CONFLICT (theme_ids) DO NOTHING;
+    INSERT INTO feedback_itemfact (item_id, occurred_at, week, account_id, source, nps_score, theme_ids, themeset,
+        document)
     SELECT i.id, i.occurred_at, {_ITEM_WEEK.format(t="i")}, i.account_id, i.source, i.nps_score,
-        coalesce(l.themes, '{{}}'), {_DOCUMENT.format(t="i")}
+        coalesce(l.themes, '{{}}'), coalesce(s.id, 0), {_DOCUMENT.format(t="i")}
     FROM feedback_feedbackitem i
-    LEFT JOIN (SELECT item_id, array_agg(theme_id ORDER BY theme_id) AS themes FROM feedback_feedbacktheme
-               WHERE NOT removed GROUP BY item_id) l ON l.item_id = i.id
+    LEFT JOIN feedback_rebuild_links l ON l.item_id = i.id
+    LEFT JOIN feedback_themeset s ON s.theme_ids = l.themes
     ORDER BY i.occurred_at;
+    DROP TABLE feedback_rebuild_links;
     INSERT INTO feedback_accountfact (account_id, segbits, owner_id, arr, sources_mask)
     SELECT s.*, coalesce(m.bits, 0)
     FROM feedback_fact_segbits(ARRAY(SELECT id FROM feedback_account)) s
@@ -523,6 +555,6 @@ DROP FUNCTION IF EXISTS feedback_fact_items_inserted(), feedback_fact_items_upda
     feedback_fact_pending_init(), feedback_fact_refresh_accounts(bigint[]),
     feedback_fact_add_accounts(bigint[], integer), feedback_fact_add_themes(bigint[], integer),
     feedback_fact_add_counts(bigint[], integer), feedback_fact_remask(bigint[]), feedback_fact_segbits(bigint[]),
-    feedback_fact_source_bit(text);
+    feedback_fact_source_bit(text), feedback_fact_themeset(bigint[]);
 DROP TABLE IF EXISTS feedback_factconfig;
 """

@@ -247,7 +247,8 @@ def evidence_counts_from_items(theme_ids: list[int], *, account_limit: int = 12)
 
 _EVIDENCE_SQL = """
     WITH t AS MATERIALIZED (
-        SELECT account_id, source FROM feedback_itemfact WHERE theme_ids && %s::bigint[]
+        SELECT account_id, source FROM feedback_itemfact
+        WHERE themeset = ANY(ARRAY(SELECT id FROM feedback_themeset WHERE theme_ids && %s::bigint[]))
     ), per_class AS (
         SELECT t.source, a.segbits, NULL::bigint AS account_id, count(*) AS n
         FROM t LEFT JOIN feedback_accountfact a ON a.account_id = t.account_id

@@ -13,8 +13,8 @@ from feedback import fact_sql
 
 
 def fill(apps, schema_editor):
-    # Filled by 0007 since it added feedback_itemfact.document: the functions created below are today's
-    # fact_sql, whose rebuild writes that column, so rebuilding here would fail on a new database.
+    # Filled by 0009 since it added feedback_themeset: the functions created below are today's fact_sql, whose
+    # rebuild writes that table, so rebuilding here would fail on a new database.
     pass
 
 

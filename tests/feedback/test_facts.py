@@ -153,8 +153,10 @@ def fact_tables() -> dict[str, set[tuple]]:
     """Every fact table's rows that carry something (zero rows are left behind by moves and mean nothing)."""
     counts = "items, nps_n, nps_sum, detractors, promoters"
     tables = {
-        "feedback_itemfact": "SELECT item_id, occurred_at, account_id, source, nps_score, theme_ids, "
-        "document::text FROM feedback_itemfact",
+        # The set's number is the rebuild's own, so what is compared is the set it stands for.
+        "feedback_itemfact": "SELECT f.item_id, f.occurred_at, f.account_id, f.source, f.nps_score, f.theme_ids, "
+        "coalesce(s.theme_ids, '{}'), f.document::text "
+        "FROM feedback_itemfact f LEFT JOIN feedback_themeset s ON s.id = f.themeset",
         "feedback_accountfact": "SELECT account_id, segbits, owner_id, arr, sources_mask FROM feedback_accountfact",
         "feedback_classfact": f"SELECT source, segbits, owner_id, {counts} FROM feedback_classfact "
         f"WHERE ({counts}) <> (0, 0, 0, 0, 0)",
@@ -179,6 +181,7 @@ def assert_exact(rng: random.Random, store: dict, cuts: int = 12) -> None:
     for _ in range(cuts):
         assert_same(random_cut(rng, store))
     maintained = fact_tables()
+    assert all(row[5] == row[6] for row in maintained["feedback_itemfact"]), "a theme set number is stale"
     facts.rebuild()
     assert fact_tables() == maintained
 
@@ -263,7 +266,7 @@ def test_tag_untag_merge_and_split(random_store, make_user):
     rng = random.Random(3)
     pm = make_user("pm1", Role.PM)
     themes = random_store["themes"]
-    ids = list(FeedbackItem.objects.order_by("?").values_list("pk", flat=True)[:30])
+    ids = rng.sample(list(FeedbackItem.objects.order_by("pk").values_list("pk", flat=True)), 30)
     services.tag_by_person(item_ids=ids[:20], theme=themes[1], user=pm)
     assert_exact(rng, random_store)
     services.untag_by_person(item_ids=ids[10:30], theme=themes[2], user=pm)
@@ -272,6 +275,24 @@ def test_tag_untag_merge_and_split(random_store, make_user):
     assert_exact(rng, random_store)
     services.move_items(item_ids=ids[:8], source=themes[1], target=themes[0], user=pm)
     assert_exact(rng, random_store)
+
+
+def test_a_theme_set_is_numbered_once(random_store):
+    """Each distinct set of themes has one number, added the first time an item carries it; no theme is 0."""
+    themes = random_store["themes"]
+    new_set = sorted(theme.pk for theme in themes[:4])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT feedback_fact_themeset('{}'), feedback_fact_themeset(NULL)")
+        assert cursor.fetchone() == (0, 0)
+        cursor.execute("SELECT feedback_fact_themeset(%s::bigint[])", [new_set])
+        number = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT feedback_fact_themeset(%s::bigint[]), count(*) FROM feedback_themeset", [new_set]
+        )
+        again, sets = cursor.fetchone()
+        cursor.execute("SELECT count(DISTINCT theme_ids) FROM feedback_themeset")
+        assert cursor.fetchone()[0] == sets
+    assert number > 0 and again == number
 
 
 def test_account_re_segmentation(random_store):
@@ -346,3 +367,48 @@ def test_parallel_sync_writers_commit_their_facts_in_order():
     assert sum(row[3] for row in maintained["feedback_classfact"]) == 480
     facts.rebuild()
     assert fact_tables() == maintained
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_adding_the_same_new_theme_set_get_one_number():
+    """The sync's two writer threads can tag items with a set of themes neither has seen: the second waits for the
+    first's commit and takes its number (a NULL here would fail the second page on the NOT NULL column)."""
+    import threading
+
+    from django.db import connections
+
+    themes = sorted(Theme.objects.create(name=f"Set theme {n}", slug=f"set-{n}").pk for n in range(3))
+    first_numbered, numbers = threading.Event(), {}
+
+    def first() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT feedback_fact_themeset(%s::bigint[]), pg_backend_pid()", [themes])
+            numbers["first"], pid = cursor.fetchone()
+            first_numbered.set()
+            # Commit only once the second writer waits on this transaction's new row.
+            waiting = 0
+            while not waiting:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_locks mine ON mine.transactionid = l.transactionid "
+                    "WHERE mine.pid = %s AND mine.granted AND NOT l.granted",
+                    [pid],
+                )
+                waiting = cursor.fetchone()[0]
+        connections.close_all()
+
+    def second() -> None:
+        first_numbered.wait()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT feedback_fact_themeset(%s::bigint[])", [themes])
+            numbers["second"] = cursor.fetchone()[0]
+        connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert numbers["first"] and numbers["second"] == numbers["first"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM feedback_themeset WHERE theme_ids = %s::bigint[]", [themes])
+        assert cursor.fetchone()[0] == 1

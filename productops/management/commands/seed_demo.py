@@ -81,6 +81,7 @@ class Command(BaseCommand):
         decisions = seed_reports_demo(anchor=options.anchor)
         audits = seed_audits_demo(anchor=options.anchor, seed=options.seed)
         planted = seed_trends_demo(anchor=options.anchor, seed=options.seed)
+        demo.refresh_statistics()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {summary.accounts:,} accounts, {summary.opportunities:,} opportunities, "
