@@ -37,7 +37,7 @@ def main() -> None:
     import time_machine
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -51,18 +51,21 @@ def main() -> None:
                 assert client.get(url).status_code == 200
             print(f"== {url}: {len(captured.captured_queries)} queries")
             total = 0.0
-            for query in captured.captured_queries:
-                sql = query["sql"]
-                if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "django_session" in sql:
-                    continue
-                with connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                    plan = [row[0] for row in cursor.fetchall()]
-                ms = float(plan[-1].split(":")[1].split()[0])
-                total += ms
-                print(f"-- {ms:8.1f} ms  {sql[:160]}")
-                for line in plan if args.full else plan[:1]:
-                    print("   " + line)
+            # One transaction, in the page's order: the statements that set a query's own settings
+            # (set_config(..., true)) run too, so each query is explained with the settings it ran with.
+            with transaction.atomic():
+                for query in captured.captured_queries:
+                    sql = query["sql"]
+                    if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "django_session" in sql:
+                        continue
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                        plan = [row[0] for row in cursor.fetchall()]
+                    ms = float(plan[-1].split(":")[1].split()[0])
+                    total += ms
+                    print(f"-- {ms:8.1f} ms  {sql[:160]}")
+                    for line in plan if args.full else plan[:1]:
+                        print("   " + line)
             print(f"   total {total:.1f} ms")
 
 

@@ -120,9 +120,9 @@ def _run(
     """One statement with its own settings. `big` (the figures of a cut): more work_mem; hash joins and aggregates
     only, since the planner cannot estimate a CTE's rows (it guesses 160 of 15,000) and then sorted tens of thousands
     of groups or joined them by nested loop, and with a skewed estimate of an owner's accounts (1 expected, 1,258
-    found) probed a search's GIN index once per account (6 s instead of 0.2); no JIT (compiling costs 50-200 ms
-    once a cut passes jit_above_cost, more than it saves); no prefetch advice for a bitmap heap scan (the pages are
-    in memory: the advice was 10% of a search). With `index_only` the cut's rows read from the covering time index
+    found) probed a search's GIN index once per account (6 s instead of 0.2); no JIT (a cut whose estimate passes
+    jit_above_cost would compile, and compiling the reports' aggregates of this kind cost ~300 ms and saved nothing);
+    no prefetch advice for a bitmap heap scan (the pages are in memory: the advice was 10% of a search's scan). With `index_only` the cut's rows read from the covering time index
     (or the account index) rather than by scanning the table (the planner underrates the index-only scan of a whole
     index). With `walk_time` the rows found by walking the time index newest first. Returns the first row, or every
     row with `all_rows`."""
