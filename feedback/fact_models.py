@@ -44,7 +44,8 @@ class ItemFact(_Fact):
     nps_score = models.SmallIntegerField(null=True)
     theme_ids = ArrayField(models.BigIntegerField(), default=list)  # live theme links, sorted
     # The same set as a small integer (feedback_themeset; 0: no theme): what the figures group and filter on, since
-    # hashing a bigint[] per row cost more than reading the row (README, "Speed").
+    # hashing a bigint[] per row cost more than reading the row (README, "Speed"). The array stays: the triggers'
+    # deltas unnest it, and dropping it shrank the table by 9% and a search's scan by 4%.
     themeset = models.IntegerField(default=0, db_default=0)
     # Title (weight A) and body (weight B), English stemming: feedback_fact_document() in fact_sql.
     document = SearchVectorField(null=True)

@@ -60,28 +60,32 @@ DERIVED_TABLES = frozenset(
         "feedback_weekfact",
         "feedback_themeclassfact",
         "feedback_accountthemefact",
+        "feedback_themeset",
         "feedback_factchange",
     }
 )
 TRIGGER_NAME = "page_version_touched"
 
 
+def _app_tables(app_label: str) -> set[str]:
+    return {
+        model._meta.db_table
+        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
 def versioned_tables(app_label: str) -> dict[str, str]:
     """Table → relation counted, for every table of an app in VERSIONED_APPS without a version of its own."""
     if app_label not in VERSIONED_APPS:
         return {}
-    return {
-        model._meta.db_table: app_label
-        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
-        if model._meta.managed
-        and not model._meta.proxy
-        and model._meta.db_table not in COUNTED_ELSEWHERE | DERIVED_TABLES
-    }
+    return {table: app_label for table in _app_tables(app_label) - (COUNTED_ELSEWHERE | DERIVED_TABLES)}
 
 
 def install_version_triggers(sender: Any, using: str = "default", **_: Any) -> None:
     """post_migrate, once per app: give each of the app's versioned tables its statement trigger (idempotent, so a
-    table added later is counted without anyone remembering to)."""
+    table added later is counted without anyone remembering to), and take it off a table counted elsewhere or
+    derived (one named so after a migration had given it the trigger)."""
     tables = versioned_tables(sender.label)
     if not tables:
         return
@@ -95,6 +99,8 @@ def install_version_triggers(sender: Any, using: str = "default", **_: Any) -> N
                 f'ON "{table}" FOR EACH STATEMENT EXECUTE FUNCTION feedback_fact_touched(%s)',
                 [relation],
             )
+        for table in sorted(_app_tables(sender.label) - set(tables)):
+            cursor.execute(f'DROP TRIGGER IF EXISTS {TRIGGER_NAME} ON "{table}"')
 
 
 def enabled() -> bool:
