@@ -15,12 +15,14 @@ from __future__ import annotations
 
 CONFIG_TABLE = """
 CREATE TABLE IF NOT EXISTS feedback_factpending (txid bigint NOT NULL);
--- Deltas a transaction has not applied yet (kind 1 class, 2 week, 3 theme, 4 marks, 5 accounts to re-mark): only
--- ever read and deleted by the transaction that wrote them, so unlogged (a crash aborts that transaction anyway).
+-- Deltas a transaction has not applied yet (kind 1 class, 2 week, 3 theme, 4 marks, 5 accounts to re-mark) and the
+-- references it made or removed, checked at flush (in refs: 6 accounts and 7 deals that items it wrote point at,
+-- 8 accounts and 9 deals it deleted): only ever read and deleted by the transaction that wrote them, so unlogged (a
+-- crash aborts that transaction anyway).
 CREATE UNLOGGED TABLE IF NOT EXISTS feedback_factdelta (
     txid bigint NOT NULL, kind smallint NOT NULL, week date, source text, segbits integer, owner_id bigint,
     theme_id bigint, account_id bigint, items integer, nps_n integer, nps_sum integer, detractors integer,
-    promoters integer, bits integer
+    promoters integer, bits integer, refs bigint[]
 );
 CREATE INDEX IF NOT EXISTS feedback_factdelta_txid ON feedback_factdelta (txid, kind);
 CREATE TABLE IF NOT EXISTS feedback_factconfig (
@@ -208,6 +210,74 @@ BEGIN
     {_theme_counts("f.account_id = ANY(ids)", join="JOIN")}
 END $$;
 
+-- Items' references to accounts and deals, checked as deferred foreign keys check them, but set-based and once per
+-- transaction (per-row foreign keys cost about 8 ms per 1,000 ingested items, README "Speed"). Statements only note
+-- what they referenced or deleted (feedback_fact_note_refs); the flush checks it, in this order, so that no
+-- transaction can commit an item pointing at a row another one deletes:
+-- * a transaction that wrote references takes the shared lock below, then finds every referenced row;
+-- * a transaction that deleted accounts or deals takes it exclusively, then finds no item pointing at them.
+-- Whichever comes second sees what the first committed (each statement of a READ COMMITTED transaction takes a new
+-- snapshot; the portal runs no other isolation level). One advisory lock stands in for a row lock per referenced
+-- row: those cost half of the per-row checks. Taken at flush, it is held only while the transaction commits, after
+-- a sync's page has waited for the previous page, so a page never waits for a page that waits for it.
+CREATE OR REPLACE FUNCTION feedback_fact_note_refs(kind integer, ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(ids) > 0 THEN
+        PERFORM feedback_fact_pending_init();
+        INSERT INTO feedback_factdelta (txid, kind, refs) VALUES (txid_current(), kind, ids);
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_check_refs(tx bigint) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
+    found bigint;
+    bad bigint;
+    ref record;
+BEGIN
+    IF EXISTS (SELECT 1 FROM feedback_factdelta WHERE txid = tx AND kind IN (8, 9)) THEN
+        PERFORM pg_advisory_xact_lock(1718, 1);  -- (1718, 1): item references; key space apart from single keys
+    ELSIF EXISTS (SELECT 1 FROM feedback_factdelta WHERE txid = tx AND kind IN (6, 7)) THEN
+        PERFORM pg_advisory_xact_lock_shared(1718, 1);
+    ELSE
+        RETURN;
+    END IF;
+    FOR ref IN SELECT * FROM (VALUES (6, 8, 'feedback_account', 'account_id'),
+                                     (7, 9, 'feedback_opportunity', 'opportunity_id')) AS r(made, gone, tbl, col) LOOP
+        ids := ARRAY(SELECT DISTINCT r FROM feedback_factdelta d CROSS JOIN unnest(d.refs) AS r
+                     WHERE d.txid = tx AND d.kind = ref.made);
+        bad := NULL;
+        IF cardinality(ids) > 0 THEN
+            -- Counted through the key index first (probing it per id, or hashing the table, costs more).
+            EXECUTE format('SELECT count(*) FROM %I WHERE id = ANY($1)', ref.tbl) INTO found USING ids;
+            IF found < cardinality(ids) THEN
+                -- Missing, and still pointed at: an item that pointed at it may have been changed or deleted since.
+                EXECUTE format('SELECT min(w) FROM unnest($1) AS w WHERE NOT EXISTS (SELECT FROM %I x WHERE x.id = w) '
+                               'AND EXISTS (SELECT FROM feedback_feedbackitem i WHERE i.%I = w)', ref.tbl, ref.col)
+                    INTO bad USING ids;
+            END IF;
+            IF bad IS NOT NULL THEN
+                RAISE foreign_key_violation USING
+                    MESSAGE = format('insert or update on table "feedback_feedbackitem" violates foreign key "%s"',
+                                     ref.col),
+                    DETAIL = format('Key (%s)=(%s) is not present in table "%s".', ref.col, bad, ref.tbl);
+            END IF;
+        END IF;
+        ids := ARRAY(SELECT DISTINCT r FROM feedback_factdelta d CROSS JOIN unnest(d.refs) AS r
+                     WHERE d.txid = tx AND d.kind = ref.gone);
+        IF cardinality(ids) > 0 THEN
+            EXECUTE format('SELECT %I FROM feedback_feedbackitem WHERE %I = ANY($1) LIMIT 1', ref.col, ref.col)
+                INTO bad USING ids;
+            IF bad IS NOT NULL THEN
+                RAISE foreign_key_violation USING
+                    MESSAGE = format('update or delete on table "%s" violates foreign key "%s" on table '
+                                     '"feedback_feedbackitem"', ref.tbl, ref.col),
+                    DETAIL = format('Key (id)=(%s) is still referenced from table "feedback_feedbackitem".', bad);
+            END IF;
+        END IF;
+    END LOOP;
+END $$;
+
 -- Apply this transaction's pending deltas to the shared rollups, each table's keys in order.
 CREATE OR REPLACE FUNCTION feedback_fact_flush() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -218,6 +288,7 @@ BEGIN
         RETURN;
     END IF;
     tx := txid_current();
+    PERFORM feedback_fact_check_refs(tx);
     INSERT INTO feedback_classfact AS t (source, segbits, owner_id, {_COLS})
     SELECT source, segbits, owner_id, sum(items), sum(nps_n), sum(nps_sum), sum(detractors), sum(promoters)
     FROM feedback_factdelta WHERE txid = tx AND kind = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
@@ -304,9 +375,19 @@ BEGIN
     -- transition table and would hash all of feedback_accountfact (11 ms per page at 21,000 accounts, growing
     -- with them, against 3 ms).
     PERFORM feedback_fact_pending_init();
-    WITH a AS MATERIALIZED (
+    WITH page_accounts AS MATERIALIZED (
+        SELECT DISTINCT account_id FROM new_rows WHERE account_id IS NOT NULL
+    ),
+    a AS MATERIALIZED (
         SELECT account_id, segbits, owner_id, sources_mask FROM feedback_accountfact
-        WHERE account_id = ANY(ARRAY(SELECT DISTINCT account_id FROM new_rows WHERE account_id IS NOT NULL))
+        WHERE account_id = ANY(ARRAY(SELECT account_id FROM page_accounts))
+    ),
+    refs AS (  -- checked at flush (feedback_fact_check_refs)
+        INSERT INTO feedback_factdelta (txid, kind, refs)
+        SELECT txid_current(), 6, ARRAY(SELECT account_id FROM page_accounts) WHERE EXISTS (SELECT FROM page_accounts)
+        UNION ALL
+        SELECT txid_current(), 7, array_agg(DISTINCT opportunity_id) FROM new_rows WHERE opportunity_id IS NOT NULL
+        HAVING count(*) > 0
     ),
     x AS MATERIALIZED (
         SELECT f.account_id, f.source, f.nps_score, {_ITEM_WEEK.format(t="f")} AS week,
@@ -346,6 +427,14 @@ BEGIN
         SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
         WHERE (n.title, n.body) IS DISTINCT FROM (o.title, o.body)
     );
+    PERFORM feedback_fact_note_refs(6, ARRAY(
+        SELECT DISTINCT n.account_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE n.account_id IS NOT NULL AND n.account_id IS DISTINCT FROM o.account_id
+    ));
+    PERFORM feedback_fact_note_refs(7, ARRAY(
+        SELECT DISTINCT n.opportunity_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE n.opportunity_id IS NOT NULL AND n.opportunity_id IS DISTINCT FROM o.opportunity_id
+    ));
     -- A changed title or body changes only the document: no counts move.
     UPDATE feedback_itemfact f SET document = {_DOCUMENT.format(t="n")}
     FROM new_rows n WHERE f.item_id = n.id AND n.id = ANY(texts) AND NOT n.id = ANY(ids);
@@ -425,9 +514,11 @@ BEGIN
         SELECT * FROM feedback_fact_segbits(ARRAY(SELECT id FROM new_rows)) ORDER BY 1
         ON CONFLICT (account_id) DO NOTHING;
     ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM feedback_fact_note_refs(8, ARRAY(SELECT id FROM old_rows EXCEPT SELECT id FROM new_rows));
         PERFORM feedback_fact_refresh_accounts(ARRAY(SELECT id FROM new_rows ORDER BY 1));
     ELSE
         -- Django sets the items' account to NULL before it deletes an account, so no item counts under it now.
+        PERFORM feedback_fact_note_refs(8, ARRAY(SELECT id FROM old_rows));
         DELETE FROM feedback_accountthemefact WHERE account_id IN (SELECT id FROM old_rows);
         DELETE FROM feedback_accountfact WHERE account_id IN (SELECT id FROM old_rows);
     END IF;
@@ -442,8 +533,10 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         ids := ARRAY(SELECT DISTINCT account_id FROM new_rows ORDER BY 1);
     ELSIF TG_OP = 'DELETE' THEN
+        PERFORM feedback_fact_note_refs(9, ARRAY(SELECT id FROM old_rows));
         ids := ARRAY(SELECT DISTINCT account_id FROM old_rows ORDER BY 1);
     ELSE
+        PERFORM feedback_fact_note_refs(9, ARRAY(SELECT id FROM old_rows EXCEPT SELECT id FROM new_rows));
         ids := ARRAY(SELECT account_id FROM new_rows UNION SELECT account_id FROM old_rows ORDER BY 1);
     END IF;
     PERFORM feedback_fact_refresh_accounts(ids);
@@ -555,6 +648,7 @@ DROP FUNCTION IF EXISTS feedback_fact_items_inserted(), feedback_fact_items_upda
     feedback_fact_pending_init(), feedback_fact_refresh_accounts(bigint[]),
     feedback_fact_add_accounts(bigint[], integer), feedback_fact_add_themes(bigint[], integer),
     feedback_fact_add_counts(bigint[], integer), feedback_fact_remask(bigint[]), feedback_fact_segbits(bigint[]),
-    feedback_fact_source_bit(text), feedback_fact_themeset(bigint[]);
+    feedback_fact_source_bit(text), feedback_fact_themeset(bigint[]), feedback_fact_check_refs(bigint),
+    feedback_fact_note_refs(integer, bigint[]);
 DROP TABLE IF EXISTS feedback_factconfig;
 """
