@@ -217,7 +217,7 @@ END $$;
 -- * a transaction that wrote references takes the shared lock below, then finds every referenced row;
 -- * a transaction that deleted accounts or deals takes it exclusively, then finds no item pointing at them.
 -- Whichever comes second sees what the first committed (each statement of a READ COMMITTED transaction takes a new
--- snapshot; the portal runs no other isolation level). One advisory lock stands in for a row lock per referenced
+-- snapshot; the portal writes at no other isolation level). One advisory lock stands in for a row lock per referenced
 -- row: those cost half of the per-row checks. Taken at flush, it is held only while the transaction commits, after
 -- a sync's page has waited for the previous page, so a page never waits for a page that waits for it.
 CREATE OR REPLACE FUNCTION feedback_fact_note_refs(kind integer, ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
