@@ -122,10 +122,10 @@ def _run(
     of groups or joined them by nested loop, and with a skewed estimate of an owner's accounts (1 expected, 1,258
     found) probed a search's GIN index once per account (6 s instead of 0.2); no JIT (a cut whose estimate passes
     jit_above_cost would compile, and compiling the reports' aggregates of this kind cost ~300 ms and saved nothing);
-    no prefetch advice for a bitmap heap scan (the pages are in memory: the advice was 10% of a search's scan). With `index_only` the cut's rows read from the covering time index
-    (or the account index) rather than by scanning the table (the planner underrates the index-only scan of a whole
-    index). With `walk_time` the rows found by walking the time index newest first. Returns the first row, or every
-    row with `all_rows`."""
+    no prefetch advice for a bitmap heap scan (the pages are in memory: the advice was 10% of a search's scan).
+    With `index_only` the cut's rows read from the covering time index (or the account index) rather than by scanning
+    the table (the planner underrates the index-only scan of a whole index). With `walk_time` the rows found by
+    walking the time index newest first. Returns the first row, or every row with `all_rows`."""
     settings = BIG_SETTINGS[:] if big else []
     if index_only or walk_time:
         settings += [("enable_seqscan", "off"), ("enable_bitmapscan", "off")]
