@@ -8,14 +8,15 @@ INSERT … ON CONFLICT per fact table, not 1,000 row triggers.
 
 Segment membership is computed here as a bitmask with the thresholds stored in feedback_factconfig (written from
 settings by feedback.facts.rebuild); bit order is feedback.facts.segment_bit. Every upsert groups and sorts its keys,
-so concurrent writers lock fact rows in one order.
+and every write to the shared rollups happens under one transaction-level lock (feedback_fact_lock_rollups).
 """
 
 from __future__ import annotations
 
 CONFIG_TABLE = """
 CREATE TABLE IF NOT EXISTS feedback_factpending (txid bigint NOT NULL);
--- Deltas a transaction has not applied yet (kind 1 class, 2 week, 3 theme, 4 marks, 5 accounts to re-mark) and the
+-- Deltas a transaction has not applied yet (kind 1 class, 2 week, 3 theme, 4 marks, 5 accounts to re-mark; the
+-- items' own as 11 counts and 13 themes per account, classed at flush: feedback_fact_resolve) and the
 -- references it made or removed, checked at flush (in refs: 6 accounts and 7 deals that items it wrote point at,
 -- 8 accounts and 9 deals it deleted): only ever read and deleted by the transaction that wrote them, so unlogged (a
 -- crash aborts that transaction anyway).
@@ -92,6 +93,41 @@ def _class_counts(
     """
 
 
+# The counts of items (kind 11: per account, week and source) and their themes (kind 13: per account, theme and
+# source), appended to the pending deltas by account, not by the account's class: the class is looked up at flush
+# (feedback_fact_resolve), under the rollups' lock, when no other transaction can still re-segment the account.
+_ACCOUNT_COUNTS = f"""
+    {_DELTA.format(cols=_COLS)} SELECT txid_current(), 11, f.week, f.source, NULL, NULL, NULL, f.account_id,
+        {_COUNTS}
+    FROM feedback_itemfact f WHERE f.item_id = ANY(ids) GROUP BY 3, 4, 8;
+"""
+_ACCOUNT_THEMES = f"""
+    {_DELTA.format(cols="items")} SELECT txid_current(), 13, NULL, f.source, NULL, NULL, th.theme_id, f.account_id,
+        sign * count(*)
+    FROM feedback_itemfact f CROSS JOIN unnest(f.theme_ids) AS th(theme_id) WHERE f.item_id = ANY(ids)
+    GROUP BY 4, 7, 8;
+"""
+
+
+# This transaction's pending deltas by class (`d`): the class-level ones as noted, the items' per-account ones
+# (kinds 11 and 13) classed by their accounts' classes now. One probe of the key per row (OFFSET 0 keeps it one): the
+# planner, which expects one pending row, once compared every row with every account instead (70 ms for a 1,000-item
+# page, against about 1 ms).
+_CLASSED = """
+    d AS MATERIALIZED (
+        SELECT d.kind, d.week, d.source, d.theme_id,
+            CASE WHEN d.kind > 10 THEN coalesce(a.segbits, -1) ELSE d.segbits END AS segbits,
+            CASE WHEN d.kind > 10 THEN coalesce(a.owner_id, 0) ELSE d.owner_id END AS owner_id,
+            d.items, d.nps_n, d.nps_sum, d.detractors, d.promoters
+        FROM feedback_factdelta d
+        LEFT JOIN LATERAL (
+            SELECT x.segbits, x.owner_id FROM feedback_accountfact x
+            WHERE d.kind > 10 AND x.account_id = d.account_id OFFSET 0
+        ) a ON TRUE
+        WHERE d.txid = tx AND d.kind IN (1, 2, 3, 11, 13)
+    )"""
+
+
 def _theme_counts(where: str, join: str = "LEFT JOIN", sign: str = "sign", into: str = "pending") -> str:
     if into == "pending":
         head = _DELTA.format(cols="items") + " SELECT txid_current(), 3, NULL, f.source, "
@@ -154,6 +190,19 @@ RETURNS TABLE (account_id bigint, segbits integer, owner_id bigint, arr numeric)
     WHERE a.id = ANY(ids)
 $$;
 
+-- The shared rollup rows (and the account rows among them that re-segmentation rewrites mid-transaction) are
+-- written only under this lock, held to the end of the transaction: by the flush, and by the account triggers
+-- that write feedback_accountfact before their transaction commits. Ordering each table's keys is not enough once
+-- one transaction locks account rows mid-transaction and another locks class rows first at commit: a Salesforce
+-- page re-segmenting an account and a Zendesk page giving that account its first ticket deadlocked in `make run`.
+-- It is taken mid-transaction only by account and deal writes, which a sync stores on its own (pages that write
+-- them wait for the pages before them and hold back the next), and otherwise at commit, after a sync's page has
+-- waited for the previous page: no page waits for a page that waits for it. Under it, too, the flush classes the
+-- items' deltas by their accounts' classes (feedback_fact_resolve), which no other transaction can change meanwhile.
+CREATE OR REPLACE FUNCTION feedback_fact_lock_rollups() RETURNS void LANGUAGE sql AS $$
+    SELECT pg_advisory_xact_lock(1718, 1)  -- (1718, 1): two-key space, apart from the syncs' single-key locks
+$$;
+
 -- This transaction's pending deltas of the shared rollups. Concurrent writers (the sync's writer threads store
 -- pages side by side and commit them in order) would otherwise lock the same class rows in whatever order their
 -- statements end, and a later page holding a row the earlier page needs, while waiting for that page to commit,
@@ -173,7 +222,7 @@ END $$;
 CREATE OR REPLACE FUNCTION feedback_fact_add_counts(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM feedback_fact_pending_init();
-    {_class_counts("f.item_id = ANY(ids)")}
+    {_ACCOUNT_COUNTS}
     IF sign > 0 THEN
         {_DELTA.format(cols="bits")}
         SELECT txid_current(), 4, NULL, NULL, NULL, NULL, 0, f.account_id, bit_or(feedback_fact_source_bit(f.source))
@@ -184,7 +233,7 @@ END $$;
 CREATE OR REPLACE FUNCTION feedback_fact_add_themes(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM feedback_fact_pending_init();
-    {_theme_counts("f.item_id = ANY(ids)")}
+    {_ACCOUNT_THEMES}
     IF sign > 0 THEN
         {_DELTA.format(cols="bits")}
         SELECT txid_current(), 4, NULL, NULL, NULL, NULL, th.theme_id, f.account_id,
@@ -202,7 +251,8 @@ BEGIN
     END IF;
 END $$;
 
--- Every item of these accounts, counted under the accounts' class as it stands in feedback_accountfact.
+-- Every item of these accounts, counted under the accounts' class as it stands in feedback_accountfact (by class:
+-- re-segmentation moves counts between the classes before and after, under the rollups' lock).
 CREATE OR REPLACE FUNCTION feedback_fact_add_accounts(ids bigint[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM feedback_fact_pending_init();
@@ -210,16 +260,39 @@ BEGIN
     {_theme_counts("f.account_id = ANY(ids)", join="JOIN")}
 END $$;
 
+-- Class this transaction's item deltas noted per account (kinds 11 and 13) by their accounts' classes now: before
+-- this transaction re-segments or deletes accounts (the flush classes them itself), under the rollups' lock. A class looked up
+-- when the items were written could be changed by another transaction's re-segmentation before this one commits,
+-- which would count the items under a class their account left (the re-segmentation moves only the items it sees).
+CREATE OR REPLACE FUNCTION feedback_fact_resolve(tx bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    WITH {_CLASSED}
+    {_DELTA.format(cols=_COLS)}
+    SELECT tx, 1, NULL::date, source, segbits, owner_id, NULL::bigint, NULL::bigint, items, nps_n, nps_sum,
+        detractors, promoters
+    FROM d WHERE kind = 11
+    UNION ALL
+    SELECT tx, 2, week, source, segbits, owner_id, NULL, NULL, items, NULL, NULL, NULL, NULL FROM d WHERE kind = 11
+    UNION ALL
+    SELECT tx, 3, NULL, source, segbits, owner_id, theme_id, NULL, items, NULL, NULL, NULL, NULL FROM d WHERE kind = 13;
+    DELETE FROM feedback_factdelta WHERE txid = tx AND kind IN (11, 13);
+END $$;
+
+CREATE OR REPLACE FUNCTION feedback_fact_resolve_pending() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('feedback.fact_pending', true) = 'on' THEN
+        PERFORM feedback_fact_resolve(txid_current());
+    END IF;
+END $$;
+
 -- Items' references to accounts and deals, checked as deferred foreign keys check them, but set-based and once per
 -- transaction (per-row foreign keys cost about 8 ms per 1,000 ingested items, README "Speed"). Statements only note
--- what they referenced or deleted (feedback_fact_note_refs); the flush checks it, in this order, so that no
--- transaction can commit an item pointing at a row another one deletes:
--- * a transaction that wrote references takes the shared lock below, then finds every referenced row;
--- * a transaction that deleted accounts or deals takes it exclusively, then finds no item pointing at them.
--- Whichever comes second sees what the first committed (each statement of a READ COMMITTED transaction takes a new
--- snapshot; the portal writes at no other isolation level). One advisory lock stands in for a row lock per referenced
--- row: those cost half of the per-row checks. Taken at flush, it is held only while the transaction commits, after
--- a sync's page has waited for the previous page, so a page never waits for a page that waits for it.
+-- what they referenced or deleted (feedback_fact_note_refs); the flush checks it under the rollups' lock
+-- (feedback_fact_lock_rollups), so that no transaction can commit an item pointing at a row another one deletes: of
+-- a transaction that wrote references and one that deleted accounts or deals, whichever checks second sees what the
+-- first committed (each statement of a READ COMMITTED transaction takes a new snapshot; the portal writes at no other
+-- isolation level), a referenced row gone or an item pointing at a deleted one. The one lock stands in for a row lock
+-- per referenced row: those cost half of the per-row checks.
 CREATE OR REPLACE FUNCTION feedback_fact_note_refs(kind integer, ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF cardinality(ids) > 0 THEN
@@ -235,11 +308,7 @@ DECLARE
     bad bigint;
     ref record;
 BEGIN
-    IF EXISTS (SELECT 1 FROM feedback_factdelta WHERE txid = tx AND kind IN (8, 9)) THEN
-        PERFORM pg_advisory_xact_lock(1718, 1);  -- (1718, 1): item references; key space apart from single keys
-    ELSIF EXISTS (SELECT 1 FROM feedback_factdelta WHERE txid = tx AND kind IN (6, 7)) THEN
-        PERFORM pg_advisory_xact_lock_shared(1718, 1);
-    ELSE
+    IF NOT EXISTS (SELECT 1 FROM feedback_factdelta WHERE txid = tx AND kind IN (6, 7, 8, 9)) THEN
         RETURN;
     END IF;
     FOR ref IN SELECT * FROM (VALUES (6, 8, 'feedback_account', 'account_id'),
@@ -288,17 +357,24 @@ BEGIN
         RETURN;
     END IF;
     tx := txid_current();
+    PERFORM feedback_fact_lock_rollups();
     PERFORM feedback_fact_check_refs(tx);
-    INSERT INTO feedback_classfact AS t (source, segbits, owner_id, {_COLS})
-    SELECT source, segbits, owner_id, sum(items), sum(nps_n), sum(nps_sum), sum(detractors), sum(promoters)
-    FROM feedback_factdelta WHERE txid = tx AND kind = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="t")};
-    INSERT INTO feedback_weekfact AS t (week, source, segbits, owner_id, items)
-    SELECT week, source, segbits, owner_id, sum(items) FROM feedback_factdelta WHERE txid = tx AND kind = 2
-    GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (week, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
+    -- The deltas classed once, then added to the three class-level rollups (kind 11 counts in both the first two).
+    WITH {_CLASSED},
+    classes AS (
+        INSERT INTO feedback_classfact AS t (source, segbits, owner_id, {_COLS})
+        SELECT source, segbits, owner_id, sum(items), sum(nps_n), sum(nps_sum), sum(detractors), sum(promoters)
+        FROM d WHERE kind IN (1, 11) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (source, segbits, owner_id) DO UPDATE SET {_ADD.format(t="t")}
+    ),
+    weeks AS (
+        INSERT INTO feedback_weekfact AS t (week, source, segbits, owner_id, items)
+        SELECT week, source, segbits, owner_id, sum(items) FROM d WHERE kind IN (2, 11)
+        GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (week, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items
+    )
     INSERT INTO feedback_themeclassfact AS t (theme_id, source, segbits, owner_id, items)
-    SELECT theme_id, source, segbits, owner_id, sum(items) FROM feedback_factdelta WHERE txid = tx AND kind = 3
+    SELECT theme_id, source, segbits, owner_id, sum(items) FROM d WHERE kind IN (3, 13)
     GROUP BY 1, 2, 3, 4 HAVING sum(items) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (theme_id, source, segbits, owner_id) DO UPDATE SET items = t.items + EXCLUDED.items;
     -- Marks only grow here (rows locked in key order, and only those that change); recomputing follows.
@@ -348,6 +424,8 @@ CREATE OR REPLACE FUNCTION feedback_fact_refresh_accounts(ids bigint[]) RETURNS 
 DECLARE
     moved bigint[];
 BEGIN
+    PERFORM feedback_fact_lock_rollups();
+    PERFORM feedback_fact_resolve_pending();
     moved := ARRAY(
         SELECT n.account_id FROM feedback_fact_segbits(ids) n JOIN feedback_accountfact a USING (account_id)
         WHERE (n.segbits, n.owner_id) IS DISTINCT FROM (a.segbits, a.owner_id) ORDER BY 1
@@ -370,16 +448,16 @@ BEGIN
     SELECT id, occurred_at, {_ITEM_WEEK.format(t="new_rows")}, account_id, source, nps_score, '{{}}',
         {_DOCUMENT.format(t="new_rows")}
     FROM new_rows;
-    -- New items have no themes yet: their deltas come straight from the transition table, joined to the
-    -- accounts' classes once. The page's accounts are looked up by key first: the planner knows nothing of the
-    -- transition table and would hash all of feedback_accountfact (11 ms per page at 21,000 accounts, growing
-    -- with them, against 3 ms).
+    -- New items have no themes yet: their deltas come straight from the transition table, per account (classed at
+    -- flush). The page's accounts' source marks are looked up by key, so only new marks are noted: the planner
+    -- knows nothing of the transition table and would hash all of feedback_accountfact (11 ms per page at 21,000
+    -- accounts, growing with them, against 3 ms).
     PERFORM feedback_fact_pending_init();
     WITH page_accounts AS MATERIALIZED (
         SELECT DISTINCT account_id FROM new_rows WHERE account_id IS NOT NULL
     ),
     a AS MATERIALIZED (
-        SELECT account_id, segbits, owner_id, sources_mask FROM feedback_accountfact
+        SELECT account_id, sources_mask FROM feedback_accountfact
         WHERE account_id = ANY(ARRAY(SELECT account_id FROM page_accounts))
     ),
     refs AS (  -- checked at flush (feedback_fact_check_refs)
@@ -390,19 +468,14 @@ BEGIN
         HAVING count(*) > 0
     ),
     x AS MATERIALIZED (
-        SELECT f.account_id, f.source, f.nps_score, {_ITEM_WEEK.format(t="f")} AS week,
-            coalesce(a.segbits, -1) AS segbits, coalesce(a.owner_id, 0) AS owner_id, a.sources_mask
+        SELECT f.account_id, f.source, f.nps_score, {_ITEM_WEEK.format(t="f")} AS week, a.sources_mask
         FROM new_rows f LEFT JOIN a ON a.account_id = f.account_id
     ),
-    by_class AS (
+    by_account AS (
         {_DELTA.format(cols=_COLS)}
-        SELECT txid_current(), 1, NULL, source, segbits, owner_id, NULL, NULL, {_COUNTS.replace("sign", "1").replace("f.", "")}
-        FROM x GROUP BY source, segbits, owner_id
-    ),
-    by_week AS (
-        {_DELTA.format(cols="items")}
-        SELECT txid_current(), 2, week, source, segbits, owner_id, NULL, NULL, count(*)
-        FROM x GROUP BY week, source, segbits, owner_id
+        SELECT txid_current(), 11, week, source, NULL, NULL, NULL, account_id,
+            {_COUNTS.replace("sign", "1").replace("f.", "")}
+        FROM x GROUP BY week, source, account_id
     )
     {_DELTA.format(cols="bits")}
     SELECT txid_current(), 4, NULL, NULL, NULL, NULL, 0, account_id, bit_or(feedback_fact_source_bit(source))
@@ -519,6 +592,8 @@ BEGIN
     ELSE
         -- Django sets the items' account to NULL before it deletes an account, so no item counts under it now.
         PERFORM feedback_fact_note_refs(8, ARRAY(SELECT id FROM old_rows));
+        PERFORM feedback_fact_lock_rollups();
+        PERFORM feedback_fact_resolve_pending();
         DELETE FROM feedback_accountthemefact WHERE account_id IN (SELECT id FROM old_rows);
         DELETE FROM feedback_accountfact WHERE account_id IN (SELECT id FROM old_rows);
     END IF;
@@ -649,6 +724,7 @@ DROP FUNCTION IF EXISTS feedback_fact_items_inserted(), feedback_fact_items_upda
     feedback_fact_add_accounts(bigint[], integer), feedback_fact_add_themes(bigint[], integer),
     feedback_fact_add_counts(bigint[], integer), feedback_fact_remask(bigint[]), feedback_fact_segbits(bigint[]),
     feedback_fact_source_bit(text), feedback_fact_themeset(bigint[]), feedback_fact_check_refs(bigint),
-    feedback_fact_note_refs(integer, bigint[]);
+    feedback_fact_note_refs(integer, bigint[]), feedback_fact_lock_rollups(), feedback_fact_resolve(bigint),
+    feedback_fact_resolve_pending();
 DROP TABLE IF EXISTS feedback_factconfig;
 """

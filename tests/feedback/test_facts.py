@@ -31,6 +31,7 @@ from feedback.models import (
 from integrations.records import AccountRef, FeedbackRecord
 from integrations.store import delete_items, upsert_feedback
 from productops.roles import Role
+from tests.feedback.races import race
 
 TODAY = date(2026, 6, 30)
 SOURCES = ["zendesk", "salesforce", "gong", "nps", "survey", "manual"]
@@ -373,42 +374,60 @@ def test_parallel_sync_writers_commit_their_facts_in_order():
 def test_two_writers_adding_the_same_new_theme_set_get_one_number():
     """The sync's two writer threads can tag items with a set of themes neither has seen: the second waits for the
     first's commit and takes its number (a NULL here would fail the second page on the NOT NULL column)."""
-    import threading
-
-    from django.db import connections
-
     themes = sorted(Theme.objects.create(name=f"Set theme {n}", slug=f"set-{n}").pk for n in range(3))
-    first_numbered, numbers = threading.Event(), {}
+    numbers = {}
 
-    def first() -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT feedback_fact_themeset(%s::bigint[]), pg_backend_pid()", [themes])
-            numbers["first"], pid = cursor.fetchone()
-            first_numbered.set()
-            # Commit only once the second writer waits on this transaction's new row.
-            waiting = 0
-            while not waiting:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_locks l JOIN pg_locks mine ON mine.transactionid = l.transactionid "
-                    "WHERE mine.pid = %s AND mine.granted AND NOT l.granted",
-                    [pid],
-                )
-                waiting = cursor.fetchone()[0]
-        connections.close_all()
-
-    def second() -> None:
-        first_numbered.wait()
-        with transaction.atomic(), connection.cursor() as cursor:
+    def number(side: str) -> None:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT feedback_fact_themeset(%s::bigint[])", [themes])
-            numbers["second"] = cursor.fetchone()[0]
-        connections.close_all()
+            numbers[side] = cursor.fetchone()[0]
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcome = race(lambda: number("first"), lambda: number("second"), check_first=False)
+    assert outcome == {"first": None, "second": None}
     assert numbers["first"] and numbers["second"] == numbers["first"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM feedback_themeset WHERE theme_ids = %s::bigint[]", [themes])
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["new items", "changed item", "tagged item"])
+def test_a_page_re_segmenting_an_account_and_one_writing_its_items_both_commit_exact(change):
+    """A CRM page re-segments an account (its fact row is rewritten before the page commits) while another sync's
+    page writes that account's items (new ones, one from a new source; a changed one; a tagged one) and counts an
+    item in a class the CRM page also counts in. Both commit, and every item counts under the account's new class.
+    They deadlocked when the second page's commit locked the class row and then waited for the account's row; and
+    the second page's items counted under the class it had looked up, which the account had left."""
+    moving = Account.objects.create(name="Moving", lifecycle=Lifecycle.CUSTOMER, arr=Decimal(10_000))
+    shared = Account.objects.create(name="Shared", lifecycle=Lifecycle.CUSTOMER, arr=Decimal(50_000))
+    theme = Theme.objects.create(name="Race theme", slug="race-theme")
+    when = datetime(2026, 6, 1, tzinfo=UTC)
+
+    def item(external_id: str, source: str, account: Account) -> FeedbackItem:
+        return FeedbackItem.objects.create(
+            source=source, external_id=external_id, kind="ticket", occurred_at=when, account=account
+        )
+
+    item("before", "zendesk", shared)  # the class row both pages add to exists
+    earlier = item("earlier", "zendesk", moving)
+
+    def crm_page() -> None:
+        Account.objects.filter(pk=moving.pk).update(arr=Decimal(2_000_000))
+        item("crm", "zendesk", shared)
+
+    def ticket_page() -> None:
+        item("ticket", "zendesk", shared)
+        if change == "new items":
+            item("call", "gong", moving)
+        elif change == "changed item":
+            FeedbackItem.objects.filter(pk=earlier.pk).update(
+                source="gong", occurred_at=when + timedelta(days=30)
+            )
+        else:
+            FeedbackTheme.objects.create(item=earlier, theme=theme, origin=TagOrigin.PERSON)
+
+    assert race(crm_page, ticket_page, check_first=False) == {"first": None, "second": None}
+    maintained = fact_tables()
+    assert sum(row[3] for row in maintained["feedback_classfact"]) == FeedbackItem.objects.count()
+    facts.rebuild()
+    assert fact_tables() == maintained

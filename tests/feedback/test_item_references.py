@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
 from feedback.models import Account, FeedbackItem, Opportunity
+from tests.feedback.races import race
 
 
 def _item(**fields: object) -> FeedbackItem:
@@ -86,51 +85,6 @@ def test_django_deletes_still_set_the_items_references_to_null():
     assert (item.account_id, item.opportunity_id) == (None, None)
 
 
-def _someone_waits() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
-
-
-def _race(first: Callable[[], None], second: Callable[[], None]) -> dict[str, BaseException | None]:
-    """`first` runs its commit checks and, holding what they took, waits until `second` waits on it (for a row or
-    the references' lock); then both commit. Returns each side's error."""
-    first_checked, outcome = threading.Event(), {}
-
-    def run_first() -> None:
-        try:
-            with transaction.atomic():
-                first()
-                _commit_checks()
-                first_checked.set()
-                while not _someone_waits():
-                    pass
-            outcome["first"] = None
-        except BaseException as exc:  # reported to the test
-            first_checked.set()
-            outcome["first"] = exc
-        finally:
-            connections.close_all()
-
-    def run_second() -> None:
-        first_checked.wait()
-        try:
-            with transaction.atomic():
-                second()
-            outcome["second"] = None
-        except BaseException as exc:
-            outcome["second"] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcome
-
-
 def _delete_account(pk: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM feedback_account WHERE id = %s", [pk])
@@ -139,7 +93,7 @@ def _delete_account(pk: int) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_an_account_deleted_while_an_ingest_points_at_it_waits_and_is_refused():
     account = Account.objects.create(name="Contested")
-    outcome = _race(lambda: _item(external_id="first", account=account), lambda: _delete_account(account.pk))
+    outcome = race(lambda: _item(external_id="first", account=account), lambda: _delete_account(account.pk))
     assert outcome["first"] is None
     assert isinstance(outcome["second"], IntegrityError) and "still referenced" in str(outcome["second"])
     assert Account.objects.filter(pk=account.pk).exists()
@@ -149,7 +103,7 @@ def test_an_account_deleted_while_an_ingest_points_at_it_waits_and_is_refused():
 @pytest.mark.django_db(transaction=True)
 def test_an_ingest_pointing_at_an_account_being_deleted_waits_and_is_refused():
     account = Account.objects.create(name="Contested")
-    outcome = _race(lambda: _delete_account(account.pk), lambda: _item(external_id="late", account=account))
+    outcome = race(lambda: _delete_account(account.pk), lambda: _item(external_id="late", account=account))
     assert outcome["first"] is None
     assert isinstance(outcome["second"], IntegrityError) and "is not present" in str(outcome["second"])
     assert not Account.objects.filter(pk=account.pk).exists()
