@@ -317,9 +317,9 @@ def _redis_answers(sock: Path) -> bool:
         return False
 
 
-def running_redis_url(base: Path | None = None) -> str | None:
+def running_redis_url(base: Path | None = None, *, db: int = 0) -> str | None:
     _directory, sock, _pidfile = _redis_paths(base or data_dir())
-    return f"unix://{sock}?db=0" if _redis_answers(sock) else None
+    return f"unix://{sock}?db={db}" if _redis_answers(sock) else None
 
 
 def default_redis_url(base: Path | None = None) -> str:
@@ -327,8 +327,9 @@ def default_redis_url(base: Path | None = None) -> str:
     return f"unix://{sock}?db=0"
 
 
-def start_redis(base: Path | None = None, *, timeout: float = 30) -> tuple[str, bool]:
-    """Start (or reuse) the embedded Redis under `base`/redis. Returns (URL, whether this call started it).
+def start_redis(base: Path | None = None, *, db: int = 0, timeout: float = 30) -> tuple[str, bool]:
+    """Start (or reuse) the embedded Redis under `base`/redis. Returns (URL of its database `db`, whether this call
+    started it).
 
     Nothing in Redis needs to outlive a run (the broker's queue is refilled by beat, the cache is derived), so it
     keeps nothing on disk.
@@ -337,7 +338,7 @@ def start_redis(base: Path | None = None, *, timeout: float = 30) -> tuple[str, 
 
     base = base or data_dir()
     directory, sock, pidfile = _redis_paths(base)
-    if url := running_redis_url(base):
+    if url := running_redis_url(base, db=db):
         return url, False
     directory.mkdir(parents=True, exist_ok=True)
     if pidfile.exists():
@@ -355,7 +356,7 @@ def start_redis(base: Path | None = None, *, timeout: float = 30) -> tuple[str, 
             f"The embedded Redis did not start ({redis_server}).\n{started.stdout}{started.stderr}"
             f"The end of its log ({log}):\n{_log_tail(log)}"
         )
-    return f"unix://{sock}?db=0", True
+    return f"unix://{sock}?db={db}", True
 
 
 def stop_redis(base: Path | None = None, *, timeout: float = 10) -> None:

@@ -2,6 +2,7 @@
 
     python -m productops.stack run [--port 8000]   # what `make run` does
     python -m productops.stack exec -- CMD ...     # what `make test` does: CMD with DATABASE_URL/REDIS_URL set
+                                                   # (embedded Redis: database 1, apart from `run`'s 0)
 
 Without DATABASE_URL / REDIS_URL, an embedded PostgreSQL and Redis are started under .data/ (productops/embedded.py)
 and stopped again on the way out; with them, those servers are used and left alone. `run` then migrates, loads the
@@ -30,8 +31,9 @@ DEMO_LOGINS = ("pm", "csm", "productops", "sales", "cpo")
 
 
 @contextmanager
-def services(base: Path, env: dict[str, str]) -> Iterator[dict[str, str]]:
-    """`env` plus DATABASE_URL and REDIS_URL; embedded servers for those not given, stopped on exit."""
+def services(base: Path, env: dict[str, str], *, redis_db: int = 0) -> Iterator[dict[str, str]]:
+    """`env` plus DATABASE_URL and REDIS_URL; embedded servers for those not given (of the embedded Redis, database
+    `redis_db`), stopped on exit."""
     env = dict(env)
     stops: list[Callable[[], None]] = []
     try:
@@ -43,7 +45,7 @@ def services(base: Path, env: dict[str, str]) -> Iterator[dict[str, str]]:
             if started:
                 stops.append(lambda: embedded.stop_postgres(base))
         if not env.get("REDIS_URL"):
-            env["REDIS_URL"], started = embedded.start_redis(base)
+            env["REDIS_URL"], started = embedded.start_redis(base, db=redis_db)
             print(f"Embedded Redis in {base / 'redis'}", flush=True)
             if started:
                 stops.append(lambda: embedded.stop_redis(base))
@@ -53,10 +55,15 @@ def services(base: Path, env: dict[str, str]) -> Iterator[dict[str, str]]:
             stop()
 
 
+EXEC_REDIS_DB = 1
+
+
 def exec_command(argv: list[str]) -> int:
     if not argv:
         raise StackError("exec needs a command, e.g.: python -m productops.stack exec -- python -m pytest")
-    with services(embedded.data_dir(), dict(os.environ)) as env:
+    # A database of the embedded Redis apart from `make run`'s: a run beside the tests would otherwise take their
+    # Celery tasks (and run them against its own database) and share their cache.
+    with services(embedded.data_dir(), dict(os.environ), redis_db=EXEC_REDIS_DB) as env:
         return subprocess.call(argv, env=env)
 
 

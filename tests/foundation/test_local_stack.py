@@ -176,6 +176,19 @@ def test_embedded_redis_starts_is_reused_and_stops(tmp_path):
     assert embedded.running_redis_url(tmp_path) is None
 
 
+def test_make_test_keeps_to_a_redis_database_of_its_own(tmp_path):
+    """A `make run` beside `make test` shares the embedded Redis: on one database its worker took the tests' tasks."""
+    try:
+        with stack.services(
+            tmp_path, {"DATABASE_URL": "postgres://unused"}, redis_db=stack.EXEC_REDIS_DB
+        ) as env:
+            assert env["REDIS_URL"].endswith("?db=1")
+        with stack.services(tmp_path, {"DATABASE_URL": "postgres://unused"}) as env:
+            assert env["REDIS_URL"].endswith("?db=0")
+    finally:
+        embedded.stop_redis(tmp_path)
+
+
 def test_a_port_in_use_is_named_with_what_to_do():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
