@@ -319,12 +319,12 @@ def _redis_answers(sock: Path) -> bool:
 
 def running_redis_url(base: Path | None = None, *, db: int = 0) -> str | None:
     _directory, sock, _pidfile = _redis_paths(base or data_dir())
-    return f"unix://{sock}?db={db}" if _redis_answers(sock) else None
+    return default_redis_url(base, db=db) if _redis_answers(sock) else None
 
 
-def default_redis_url(base: Path | None = None) -> str:
+def default_redis_url(base: Path | None = None, *, db: int = 0) -> str:
     _directory, sock, _pidfile = _redis_paths(base or data_dir())
-    return f"unix://{sock}?db=0"
+    return f"unix://{sock}?db={db}"
 
 
 def start_redis(base: Path | None = None, *, db: int = 0, timeout: float = 30) -> tuple[str, bool]:
@@ -356,7 +356,7 @@ def start_redis(base: Path | None = None, *, db: int = 0, timeout: float = 30) -
             f"The embedded Redis did not start ({redis_server}).\n{started.stdout}{started.stderr}"
             f"The end of its log ({log}):\n{_log_tail(log)}"
         )
-    return f"unix://{sock}?db={db}", True
+    return default_redis_url(base, db=db), True
 
 
 def stop_redis(base: Path | None = None, *, timeout: float = 10) -> None:
